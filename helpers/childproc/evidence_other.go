@@ -1,0 +1,27 @@
+//go:build !linux
+
+package childproc
+
+import "errors"
+
+// The /proc evidence exists on Linux only. Elsewhere these report nothing,
+// and the tests that need them skip.
+
+func State(int) byte                     { return 0 }
+func Execed(int) bool                    { return false }
+func Alive(int) bool                     { return false }
+func Parent(int) int                     { return -1 }
+func Group(int) int                      { return -1 }
+func Session(int) int                    { return -1 }
+func Comm(int) string                    { return "?" }
+func Threads(int) []int                  { return nil }
+func WaitChannels(int) []string          { return nil }
+func BlockedWhere(int, string) string    { return "" }
+func BlockedIn(int, string) bool         { return false }
+func GroupMembers(int) []int             { return nil }
+func Children(int) []int                 { return nil }
+func PipeQueued(int, int) (int, error)   { return 0, errors.ErrUnsupported }
+func PipeCapacity(int, int) (int, error) { return 0, errors.ErrUnsupported }
+func becomeSubreaper() error             { return nil }
+func reapGroup(pgid int)                 { killGroup(pgid) }
+func reapOrphan(int)                     {}
