@@ -51,4 +51,7 @@ func Emitf(format string, args ...any) { Emit(fmt.Sprintf(format, args...)) }
 // parent waits for with AwaitPID.
 func EmitPID(name string, pid int) { Emitf("%s pid=%d", name, pid) }
 
-const readyEvent = "ready"
+const (
+	readyEvent = "ready"
+	usesEvent  = "childproc: uses role " // kept by the harness, not shown as an event
+)

@@ -162,6 +162,10 @@ func (p *Proc) readEvents() {
 	defer close(p.readerDone)
 	sc := bufio.NewScanner(p.ctrl)
 	for sc.Scan() {
+		if name, ok := strings.CutPrefix(sc.Text(), usesEvent); ok {
+			markUsed(Role{name: name})
+			continue
+		}
 		p.mu.Lock()
 		p.events = append(p.events, sc.Text())
 		close(p.changed)

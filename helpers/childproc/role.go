@@ -125,6 +125,8 @@ func Dispatch() {
 // a worker). Unlike Start it adds no control pipe, group or time bound:
 // the code under study decides those.
 func Command(r Role, args ...string) *exec.Cmd {
+	// Tell the parent the role is in use, for its unused-role check.
+	Emit(usesEvent + r.name)
 	cmd := exec.Command(executable(), args...)
 	cmd.Env = append(os.Environ(), roleEnv+"="+r.name)
 	return cmd
