@@ -138,6 +138,9 @@ func childEnv(r Role, extra []string) []string {
 		controlEnv + "=3",
 		"GOTRACEBACK=all", // SIGQUIT then dumps every goroutine
 		"LANG=C",
+		// A -race binary otherwise sleeps a second before every exit
+		// (the race runtime's atexit_sleep_ms defaults to 1000).
+		"GORACE=atexit_sleep_ms=0 " + os.Getenv("GORACE"),
 	}
 	for _, k := range []string{"PATH", "HOME", "TMPDIR", "GOCOVERDIR", "SYSTEMROOT"} {
 		if v, ok := os.LookupEnv(k); ok {
