@@ -117,3 +117,18 @@ func leakReport(leaked []string) string {
 	return fmt.Sprintf("childproc: processes outlived the tests that started them and were killed: %s",
 		strings.Join(leaked, ", "))
 }
+
+// StopAll kills the group of every child the harness has started and not
+// yet cleaned up. A command calls it when the user interrupts a live run,
+// so that nothing it started survives; tests have Cleanup for that.
+func StopAll() {
+	ownMu.Lock()
+	var pgids []int
+	for g := range groups {
+		pgids = append(pgids, g)
+	}
+	ownMu.Unlock()
+	for _, g := range pgids {
+		killGroup(g)
+	}
+}
