@@ -2,7 +2,6 @@ package childproc
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -323,7 +322,5 @@ func readAll(f *os.File) string {
 	b, _ := io.ReadAll(f)
 	return string(b)
 }
-
-var errNotChild = errors.New("childproc: not a child of this process")
 
 func describe(pid int) string { return fmt.Sprintf("%d (%s)", pid, Comm(pid)) }
