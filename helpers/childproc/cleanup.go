@@ -132,3 +132,14 @@ func StopAll() {
 		killGroup(g)
 	}
 }
+
+// Supervise prepares a command that runs proofs outside `go test`: it makes
+// the process a child subreaper, as Main does for test binaries, and returns
+// a function to call before exiting, which kills and reaps any orphan left
+// and reports what it found.
+func Supervise() (finish func() []string, err error) {
+	if err := becomeSubreaper(); err != nil {
+		return nil, err
+	}
+	return sweepOrphans, nil
+}
