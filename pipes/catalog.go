@@ -1,3 +1,5 @@
+//go:build unix
+
 package pipes
 
 import (
@@ -17,6 +19,12 @@ func init() {
 		Files:   sources,
 	}, []catalog.Entry{
 		WaitBeforeRead,
+		ReadAfterWait,
+		DrainInTurn,
+		StdinNeverClosed,
+		BackgroundHoldsPipe,
+		StderrLost,
+		LeakedDescriptor,
 	}, claims)
 }
 

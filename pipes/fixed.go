@@ -1,8 +1,15 @@
+//go:build unix
+
 package pipes
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"syscall"
+	"time"
 )
 
 // Fixed holds the same code with each bug mended.
@@ -26,4 +33,94 @@ func (Fixed) CollectOutput(cmd *exec.Cmd) ([]byte, error) {
 		return nil, err
 	}
 	return out, cmd.Wait()
+}
+
+// CollectBoth runs cmd and returns its stdout and its stderr.
+//
+// It drains stderr in a goroutine while it drains stdout, so neither pipe
+// can fill up. cmd.Output with cmd.Stderr set to a buffer does the same.
+func (Fixed) CollectBoth(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
+	outPipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	var errErr error
+	done := make(chan struct{})
+	go func() { stderr, errErr = io.ReadAll(errPipe); close(done) }()
+	stdout, err = io.ReadAll(outPipe)
+	<-done
+	if err = errors.Join(err, errErr); err != nil {
+		return nil, nil, err
+	}
+	return stdout, stderr, cmd.Wait()
+}
+
+// Feed runs cmd with input on its stdin.
+//
+// Closing the pipe after the last write is what tells the child that the
+// input has ended. Setting cmd.Stdin to a bytes.Reader does it for you.
+func (Fixed) Feed(cmd *exec.Cmd, input []byte) error {
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	if _, err := stdin.Write(input); err != nil {
+		return err
+	}
+	stdin.Close()
+	return cmd.Wait()
+}
+
+// RunScript runs a script and returns its output.
+//
+// WaitDelay bounds how long Wait waits for the pipes once the script has
+// exited; then it closes them and returns exec.ErrWaitDelay with the
+// output read so far. Without a Context it kills nothing: the background
+// process lives on (exec.go, Cmd.WaitDelay).
+func (Fixed) RunScript(cmd *exec.Cmd) ([]byte, error) {
+	cmd.WaitDelay = 100 * time.Millisecond
+	return cmd.Output()
+}
+
+// FailureReason runs cmd and, if it fails, says why in the child's words.
+//
+// Output captures stderr into ExitError.Stderr when cmd.Stderr is nil
+// (the first and last 32 KiB of it).
+func (Fixed) FailureReason(cmd *exec.Cmd) string {
+	_, err := cmd.Output()
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		return fmt.Sprintf("exit %d: %q", exitErr.ExitCode(), exitErr.Stderr)
+	}
+	return fmt.Sprint(err)
+}
+
+// NotifyDone starts a long-lived helper, then tells a reader it is done by
+// closing a pipe, and returns what the reader saw before EOF.
+//
+// O_CLOEXEC closes the pipe in the helper at exec, so ours is the last
+// write end. os.Pipe and every os.Open do this for you (os/pipe2_unix.go).
+func (Fixed) NotifyDone(helper *exec.Cmd) ([]byte, error) {
+	var fds [2]int
+	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC); err != nil {
+		return nil, err
+	}
+	r, w := os.NewFile(uintptr(fds[0]), "done-r"), os.NewFile(uintptr(fds[1]), "done-w")
+	defer r.Close()
+	if err := helper.Start(); err != nil {
+		return nil, err
+	}
+	w.WriteString("done")
+	w.Close()
+	return io.ReadAll(r)
 }

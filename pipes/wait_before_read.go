@@ -1,3 +1,5 @@
+//go:build unix
+
 package pipes
 
 import (
@@ -47,8 +49,8 @@ var WaitBeforeRead = catalog.Entry{
 func proveWaitBeforeReadHangs(t childproc.T, role childproc.Role) {
 	p := childproc.Start(t, role)
 	writer := p.AwaitChild(t)
-	childproc.Poll(t, 5*time.Second, "the writer blocks on the pipe", func() bool {
-		return childproc.BlockedIn(writer, "pipe_write")
+	childproc.Poll(t, 5*time.Second, "the parent waits and the writer blocks on the pipe", func() bool {
+		return childproc.BlockedIn(p.Pid, "do_wait") && childproc.BlockedIn(writer, "pipe_write")
 	})
 	queued, err := childproc.PipeQueued(writer, 1)
 	require.NoError(t, err)
@@ -58,7 +60,7 @@ func proveWaitBeforeReadHangs(t childproc.T, role childproc.Role) {
 	wchan := childproc.BlockedWhere(writer, "pipe_write")
 	res := p.Stop(t)
 	assert.Contains(t, res.Stacks, "os/exec.(*Cmd).Wait", "the child is still inside Wait")
-	t.Logf("writer %d blocked in %s with %d bytes queued in a %d-byte pipe; Wait had not returned; stopped after %v",
+	t.Logf("writer %d blocked in %s with %d bytes queued in a %d-byte pipe; the parent sat in Wait (do_wait); stopped after %v",
 		writer, wchan, queued, capacity, res.Elapsed.Round(time.Millisecond))
 }
 

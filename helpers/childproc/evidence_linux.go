@@ -117,6 +117,19 @@ func PipeQueued(pid, fd int) (int, error) {
 	return unix.IoctlGetInt(int(f.Fd()), unix.TIOCINQ)
 }
 
+// Descriptors maps each open descriptor of pid to what it refers to, as
+// /proc/pid/fd shows it: "pipe:[123]", "/dev/null", "socket:[456]".
+func Descriptors(pid int) map[int]string {
+	dir := filepath.Join("/proc", strconv.Itoa(pid), "fd")
+	out := map[int]string{}
+	for _, fd := range numbers(dir) {
+		if target, err := os.Readlink(filepath.Join(dir, strconv.Itoa(fd))); err == nil {
+			out[fd] = target
+		}
+	}
+	return out
+}
+
 // GroupMembers lists every process in group pgid, zombies included.
 func GroupMembers(pgid int) []int {
 	var out []int

@@ -19,6 +19,7 @@ func WaitChannels(int) []string          { return nil }
 func BlockedWhere(int, string) string    { return "" }
 func BlockedIn(int, string) bool         { return false }
 func GroupMembers(int) []int             { return nil }
+func Descriptors(int) map[int]string     { return nil }
 func Children(int) []int                 { return nil }
 func PipeQueued(int, int) (int, error)   { return 0, errors.ErrUnsupported }
 func PipeCapacity(int, int) (int, error) { return 0, errors.ErrUnsupported }
