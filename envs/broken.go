@@ -1,0 +1,98 @@
+package envs
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Broken holds the environment-handling code as it is often first written.
+type Broken struct{}
+
+// Setting returns the variable key, or fallback when it is not given.
+//
+// Getenv returns "" both for an unset variable and for one set to "", so an
+// explicit empty value (BANNER= to turn the banner off) gets the default.
+func (Broken) Setting(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// StartWithSetting starts cmd with key=value in its environment.
+//
+// os.Setenv changes this process's environment, which every child started
+// from now on inherits: the setting meant for one child leaks into all the
+// later ones (children already running keep the copy they started with).
+func (Broken) StartWithSetting(cmd *exec.Cmd, key, value string) error {
+	os.Setenv(key, value)
+	return cmd.Start()
+}
+
+// RunWithVars runs cmd with the variables vars added, and returns its output.
+//
+// Cmd.Env replaces the environment rather than adding to it: the child gets
+// vars and nothing else, no PATH, no HOME.
+func (Broken) RunWithVars(cmd *exec.Cmd, vars ...string) ([]byte, error) {
+	cmd.Env = vars
+	return cmd.Output()
+}
+
+// WithSetting returns env with key set to value, for os.StartProcess or
+// syscall.Exec.
+//
+// Appending leaves the old key=value in place. exec.Cmd would drop it (last
+// wins), but os.StartProcess passes both to the child, and a Go child keeps
+// the first: the override is silently lost.
+func (Broken) WithSetting(env []string, key, value string) []string {
+	return append(env, key+"="+value)
+}
+
+// LogStartup logs what the service starts with.
+//
+// os.Environ() holds every secret the service was given.
+func (Broken) LogStartup(w io.Writer, cfg Config) {
+	fmt.Fprintf(w, "starting with %v\n", os.Environ())
+}
+
+// RunWorker runs a helper program and returns its output.
+//
+// A child inherits the whole environment by default, secrets included,
+// and so does every process it starts in turn.
+func (Broken) RunWorker(cmd *exec.Cmd) ([]byte, error) {
+	return cmd.Output()
+}
+
+// ResourcePath finds a file installed beside the executable.
+//
+// os.Args[0] is whatever the parent put in argv[0]: a bare name when the
+// program was found through PATH, a relative path, or anything at all.
+// Its directory is not where the program lives.
+func (Broken) ResourcePath(name string) (string, error) {
+	return filepath.Join(filepath.Dir(os.Args[0]), name), nil
+}
+
+// RunLocalTool runs the tool that sits in the working directory.
+//
+// It relies on "." in PATH. Since Go 1.19 exec refuses a program that a
+// relative PATH entry found, with exec.ErrDot, and the tool never runs.
+func (Broken) RunLocalTool(name string) ([]byte, error) {
+	return exec.Command(name).Output()
+}
+
+// CheckGreeting is a test of code that reads its configuration from the
+// environment.
+//
+// It must set the variable for the whole process, and t.Setenv refuses to
+// do that in a parallel test: it panics.
+func (Broken) CheckGreeting(t *testing.T, name string) {
+	t.Parallel()
+	t.Setenv("GREET_NAME", name)
+	if got, want := LoadConfig().Greeting(), "hello, "+name; got != want {
+		t.Errorf("Greeting() = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,13 @@
+package envs
+
+import (
+	"testing"
+
+	"procbugs/helpers/catalog"
+	"procbugs/helpers/childproc"
+)
+
+func TestMain(m *testing.M) { childproc.Main(m) }
+
+func TestGetenvEmpty(t *testing.T) { catalog.Prove(t, GetenvEmpty) }
+func TestSetenvLeaks(t *testing.T) { catalog.Prove(t, SetenvLeaks) }

@@ -1,0 +1,120 @@
+package envs
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"procbugs/helpers/childproc"
+)
+
+// code is what broken.go and fixed.go both provide; the compiler keeps the
+// two files in step.
+type code interface {
+	Setting(key, fallback string) string
+	StartWithSetting(cmd *exec.Cmd, key, value string) error
+	RunWithVars(cmd *exec.Cmd, vars ...string) ([]byte, error)
+	WithSetting(env []string, key, value string) []string
+	LogStartup(w io.Writer, cfg Config)
+	RunWorker(cmd *exec.Cmd) ([]byte, error)
+	ResourcePath(name string) (string, error)
+	RunLocalTool(name string) ([]byte, error)
+	CheckGreeting(t *testing.T, name string)
+}
+
+var (
+	_ code = Broken{}
+	_ code = Fixed{}
+)
+
+// pair registers the broken and the fixed role of one entry: the same
+// scenario, run once with each file's code.
+func pair(id string, scenario func(c code) int) (broken, fixed childproc.Role) {
+	broken = childproc.Register(id+"/broken", func([]string) int { return scenario(Broken{}) })
+	fixed = childproc.Register(id+"/fixed", func([]string) int { return scenario(Fixed{}) })
+	return broken, fixed
+}
+
+// probe is the grandchild that reports what it sees, one line on stdout
+// per argument, in order:
+//
+//	env:KEY    "KEY=value", or "KEY unset"
+//	exec:NAME  "exec NAME: ok", or "exec NAME: <error>", after running NAME
+//	home       "home: <dir>", or "home: <error>", from os.UserHomeDir
+//	args0      "args0: <os.Args[0]>"
+//	wait       nothing: it blocks until its stdin reaches EOF
+var probe = childproc.Register("envs/probe", func(args []string) int {
+	for _, a := range args {
+		if line := probeLine(a); line != "" {
+			fmt.Println(line)
+		}
+	}
+	return 0
+})
+
+func probeLine(action string) string {
+	verb, arg, _ := strings.Cut(action, ":")
+	switch verb {
+	case "env":
+		if v, ok := os.LookupEnv(arg); ok {
+			return arg + "=" + v
+		}
+		return arg + " unset"
+	case "exec":
+		if err := exec.Command(arg).Run(); err != nil {
+			return fmt.Sprintf("exec %s: %v", arg, err)
+		}
+		return "exec " + arg + ": ok"
+	case "home":
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "home: " + err.Error()
+		}
+		return "home: " + home
+	case "args0":
+		return "args0: " + os.Args[0]
+	case "wait":
+		io.Copy(io.Discard, os.Stdin)
+		return ""
+	}
+	return "unknown action " + action
+}
+
+// emitLines sends each line of a grandchild's output to the parent as an
+// event, prefixed with who wrote it.
+func emitLines(who string, out []byte) {
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		childproc.Emitf("%s: %s", who, sc.Text())
+	}
+}
+
+// runProbe runs a probe command and emits what it saw, or why it failed.
+func runProbe(who string, out []byte, err error) {
+	emitLines(who, out)
+	if err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			emitLines(who, exitErr.Stderr)
+		}
+		childproc.Emitf("%s: error: %v", who, err)
+	}
+}
+
+// roleVar is the variable by which childproc.Command makes a command run
+// its role; it is the last entry of that command's Env. A scenario that
+// replaces a child's environment on purpose must still pass it on, or the
+// child would not know which role to play.
+func roleVar(cmd *exec.Cmd) string {
+	kv := cmd.Env[len(cmd.Env)-1]
+	if !strings.HasPrefix(kv, "PROCBUGS_ROLE=") {
+		panic("envs: childproc.Command no longer ends Env with the role: " + kv)
+	}
+	return kv
+}
