@@ -18,5 +18,7 @@ func init() {
 	}, []catalog.Entry{
 		GetenvEmpty,
 		SetenvLeaks,
+		EnvReplaces,
+		DuplicateKeys,
 	}, claims)
 }

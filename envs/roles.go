@@ -45,6 +45,8 @@ func pair(id string, scenario func(c code) int) (broken, fixed childproc.Role) {
 // per argument, in order:
 //
 //	env:KEY    "KEY=value", or "KEY unset"
+//	raw:KEY    "raw KEY: [KEY=a KEY=b]", every KEY= entry the kernel handed
+//	           over (/proc/self/environ, Linux), duplicates included
 //	exec:NAME  "exec NAME: ok", or "exec NAME: <error>", after running NAME
 //	home       "home: <dir>", or "home: <error>", from os.UserHomeDir
 //	args0      "args0: <os.Args[0]>"
@@ -66,6 +68,18 @@ func probeLine(action string) string {
 			return arg + "=" + v
 		}
 		return arg + " unset"
+	case "raw":
+		block, err := os.ReadFile("/proc/self/environ")
+		if err != nil {
+			return "raw " + arg + ": " + err.Error()
+		}
+		var found []string
+		for _, kv := range strings.Split(string(block), "\x00") {
+			if strings.HasPrefix(kv, arg+"=") {
+				found = append(found, kv)
+			}
+		}
+		return fmt.Sprintf("raw %s: %v", arg, found)
 	case "exec":
 		if err := exec.Command(arg).Run(); err != nil {
 			return fmt.Sprintf("exec %s: %v", arg, err)
