@@ -9,7 +9,7 @@ import (
 
 func TestMain(m *testing.M) { childproc.Main(m) }
 
-func TestGetenvEmpty(t *testing.T) { catalog.Prove(t, GetenvEmpty) }
-func TestSetenvLeaks(t *testing.T) { catalog.Prove(t, SetenvLeaks) }
-func TestEnvReplaces(t *testing.T) { catalog.Prove(t, EnvReplaces) }
+func TestGetenvEmpty(t *testing.T)   { catalog.Prove(t, GetenvEmpty) }
+func TestSetenvLeaks(t *testing.T)   { catalog.Prove(t, SetenvLeaks) }
+func TestEnvReplaces(t *testing.T)   { catalog.Prove(t, EnvReplaces) }
 func TestDuplicateKeys(t *testing.T) { catalog.Prove(t, DuplicateKeys) }
