@@ -1,0 +1,5 @@
+package signals
+
+import "procbugs/helpers/catalog"
+
+var claims = []catalog.Claim{}

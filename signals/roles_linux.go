@@ -1,0 +1,116 @@
+package signals
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"procbugs/helpers/childproc"
+)
+
+// code is what broken.go and fixed.go both provide; the compiler keeps the
+// two files in step.
+type code interface {
+	NotifyChannel(sig ...os.Signal) chan os.Signal
+}
+
+var (
+	_ code = Broken{}
+	_ code = Fixed{}
+)
+
+// pair registers the broken and the fixed role of one entry: the same
+// scenario, run once with each file's code.
+func pair(id string, scenario func(c code, args []string) int) (broken, fixed childproc.Role) {
+	broken = childproc.Register(id+"/broken", func(args []string) int { return scenario(Broken{}, args) })
+	fixed = childproc.Register(id+"/fixed", func(args []string) int { return scenario(Fixed{}, args) })
+	return broken, fixed
+}
+
+// controlFD is the child's end of the harness's control pipe
+// (childproc.ExtraFiles: "descriptor 3 is the control pipe").
+const controlFD = 3
+
+// reportEnv tells a grandchild which descriptor reaches the test.
+const reportEnv = "SIGNALS_REPORT_FD"
+
+// shareControl lets the grandchildren that a child starts from now on
+// report to the test directly. The harness marks the control pipe
+// close-on-exec; clearing the flag makes every exec inherit it as
+// descriptor 3, and each line of less than PIPE_BUF bytes stays whole.
+func shareControl() {
+	syscall.Syscall(syscall.SYS_FCNTL, controlFD, syscall.F_SETFD, 0)
+	os.Setenv(reportEnv, strconv.Itoa(controlFD))
+}
+
+// tell sends one event line to the test from a grandchild, through the
+// control pipe it inherited. It does nothing when there is none.
+func tell(format string, args ...any) {
+	fd, err := strconv.Atoi(os.Getenv(reportEnv))
+	if err != nil {
+		return
+	}
+	syscall.Write(fd, []byte(fmt.Sprintf(format, args...)+"\n"))
+}
+
+// listener is the grandchild that signals are sent or forwarded to. It
+// catches the signals named in its arguments ("TERM", "URG"), tells the
+// test of each one it receives, and exits with status 7 on SIGTERM, so that
+// a supervisor's exit code can be traced back to it. With "ignore-term" it
+// reports SIGTERM and carries on.
+var listener = childproc.Register("signals/listener", func(args []string) int {
+	ignoreTerm := false
+	var sigs []os.Signal
+	for _, a := range args {
+		if a == "ignore-term" {
+			ignoreTerm = true
+			continue
+		}
+		sigs = append(sigs, signalNamed(a))
+	}
+	c := make(chan os.Signal, 64)
+	signal.Notify(c, sigs...)
+	tell("listener pid=%d", os.Getpid())
+	counts := map[string]int{}
+	for s := range c {
+		name := childproc.SignalName(s.(syscall.Signal))
+		counts[name]++
+		tell("listener got %s", name)
+		if s == syscall.SIGTERM && !ignoreTerm {
+			tell("listener exits after SIGURG=%d SIGTERM=%d", counts["SIGURG"], counts["SIGTERM"])
+			return listenerExit
+		}
+	}
+	return 0
+})
+
+// listenerExit is the status the listener exits with on SIGTERM.
+const listenerExit = 7
+
+func signalNamed(name string) syscall.Signal {
+	for s := syscall.Signal(1); s < 65; s++ {
+		if childproc.SignalName(s) == "SIG"+strings.TrimPrefix(name, "SIG") {
+			return s
+		}
+	}
+	panic("unknown signal " + name)
+}
+
+// start starts cmd for a scenario and reports the pid under name.
+func start(cmd *exec.Cmd, name string) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	childproc.EmitPID(name, cmd.Process.Pid)
+	return nil
+}
+
+// fail reports an unexpected error from a scenario and returns status 1.
+func fail(err error) int {
+	childproc.Emitf("error: %v", err)
+	return 1
+}

@@ -1,0 +1,14 @@
+//go:build linux
+
+package signals
+
+import (
+	"testing"
+
+	"procbugs/helpers/catalog"
+	"procbugs/helpers/childproc"
+)
+
+func TestMain(m *testing.M) { childproc.Main(m) }
+
+func TestUnbufferedNotify(t *testing.T) { catalog.Prove(t, UnbufferedNotify) }
