@@ -52,7 +52,7 @@ func (Broken) WithSetting(env []string, key, value string) []string {
 	return append(env, key+"="+value)
 }
 
-// LogStartup logs what the service starts with.
+// LogStartup logs what the service starts with to w, its log.
 //
 // os.Environ() holds every secret the service was given.
 func (Broken) LogStartup(w io.Writer, cfg Config) {

@@ -20,5 +20,6 @@ func init() {
 		SetenvLeaks,
 		EnvReplaces,
 		DuplicateKeys,
+		Secrets,
 	}, claims)
 }

@@ -13,3 +13,5 @@ func TestGetenvEmpty(t *testing.T)   { catalog.Prove(t, GetenvEmpty) }
 func TestSetenvLeaks(t *testing.T)   { catalog.Prove(t, SetenvLeaks) }
 func TestEnvReplaces(t *testing.T)   { catalog.Prove(t, EnvReplaces) }
 func TestDuplicateKeys(t *testing.T) { catalog.Prove(t, DuplicateKeys) }
+
+func TestSecrets(t *testing.T) { catalog.Prove(t, Secrets) }

@@ -58,7 +58,7 @@ func (Fixed) WithSetting(env []string, key, value string) []string {
 	return append(env, key+"="+value)
 }
 
-// LogStartup logs what the service starts with.
+// LogStartup logs what the service starts with to w, its log.
 //
 // It logs the parsed Config, whose DatabaseURL is a Secret that prints as
 // <redacted> under every verb and in JSON.
