@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"procbugs/helpers/childproc"
+)
+
+// A node is one process of a tree read from /proc.
+type node struct {
+	Pid, Group int
+	State      byte
+	Label      string // the role it runs, or its command name
+	Wchan      string // the kernel function it sleeps in, when telling
+	Kids       []*node
+}
+
+// snapshot reads the tree of processes below pid.
+func snapshot(pid int) []*node {
+	var out []*node
+	for _, kid := range childproc.Children(pid) {
+		state := childproc.State(kid)
+		if state == 0 {
+			continue
+		}
+		n := &node{Pid: kid, Group: childproc.Group(kid), State: state, Label: label(kid)}
+		if state != 'Z' {
+			n.Wchan = wchan(kid)
+			n.Kids = snapshot(kid)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// count is the number of live processes in a tree.
+func count(nodes []*node) int {
+	n := 0
+	for _, x := range nodes {
+		if x.State != 'Z' {
+			n++
+		}
+		n += count(x.Kids)
+	}
+	return n
+}
+
+// label names a process by the role it was started as: the binary runs
+// every role, so its command name alone says nothing. The role is in the
+// environment it was started with, which /proc/pid/environ keeps even after
+// the child unsets it.
+func label(pid int) string {
+	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err == nil {
+		for _, kv := range bytes.Split(env, []byte{0}) {
+			if role, ok := bytes.CutPrefix(kv, []byte("PROCBUGS_ROLE=")); ok {
+				return string(role)
+			}
+		}
+	}
+	return childproc.Comm(pid)
+}
+
+// wchan is the most telling wait channel of a process: the one where a
+// thread sleeps in something other than the Go scheduler's own futexes and
+// pollers, which every Go process has.
+func wchan(pid int) string {
+	for _, w := range childproc.WaitChannels(pid) {
+		switch {
+		case w == "0", w == "", strings.Contains(w, "futex"), strings.Contains(w, "poll"),
+			strings.Contains(w, "nanosleep"):
+			continue
+		}
+		return w
+	}
+	return ""
+}
+
+// A sampler reads the tree below this process while a proof runs and keeps
+// the fullest picture: the last one with the most live processes. It only
+// watches; nothing waits on it.
+type sampler struct {
+	mu   sync.Mutex
+	best []*node
+	stop chan struct{}
+	done chan struct{}
+}
+
+const sampleEvery = 2 * time.Millisecond
+
+func startSampler() *sampler {
+	s := &sampler{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		tick := time.NewTicker(sampleEvery)
+		defer tick.Stop()
+		self := os.Getpid()
+		for {
+			t := snapshot(self)
+			s.mu.Lock()
+			if c := count(t); c > 0 && c >= count(s.best) {
+				s.best = t
+			}
+			s.mu.Unlock()
+			select {
+			case <-s.stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return s
+}
+
+// finish stops sampling and returns the fullest tree seen.
+func (s *sampler) finish() []*node {
+	close(s.stop)
+	<-s.done
+	return s.best
+}
+
+// drawTree prints a tree in the manner of pstree, one process a line, with
+// its pid, group, state and wait channel.
+func (u *ui) drawTree(indent string, nodes []*node) {
+	u.printf("%sprocbugs(%d)\n", indent, os.Getpid())
+	u.drawKids(indent, nodes)
+}
+
+func (u *ui) drawKids(indent string, nodes []*node) {
+	for i, n := range nodes {
+		branch, more := "├─ ", "│  "
+		if i == len(nodes)-1 {
+			branch, more = "└─ ", "   "
+		}
+		line := fmt.Sprintf("%s(%d) group %d, %s", n.Label, n.Pid, n.Group, stateName(n.State))
+		if n.Wchan != "" {
+			line += " in " + n.Wchan
+		}
+		u.printf("%s%s%s\n", indent, branch, clip(line, width-len([]rune(indent))-3))
+		u.drawKids(indent+more, n.Kids)
+	}
+}
+
+func stateName(s byte) string {
+	switch s {
+	case 'R':
+		return "running"
+	case 'S':
+		return "sleeping"
+	case 'D':
+		return "disk sleep"
+	case 'T', 't':
+		return "stopped"
+	case 'Z':
+		return "zombie"
+	}
+	return string(s)
+}
