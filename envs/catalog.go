@@ -21,5 +21,6 @@ func init() {
 		EnvReplaces,
 		DuplicateKeys,
 		Secrets,
+		ResourcePath,
 	}, claims)
 }

@@ -15,3 +15,5 @@ func TestEnvReplaces(t *testing.T)   { catalog.Prove(t, EnvReplaces) }
 func TestDuplicateKeys(t *testing.T) { catalog.Prove(t, DuplicateKeys) }
 
 func TestSecrets(t *testing.T) { catalog.Prove(t, Secrets) }
+
+func TestResourcePath(t *testing.T) { catalog.Prove(t, ResourcePath) }
