@@ -3,8 +3,14 @@
 package signals
 
 import (
+	"context"
+	"log"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"syscall"
+	"time"
 )
 
 // Broken holds the signal-handling code as it is often first written.
@@ -20,4 +26,39 @@ func (Broken) NotifyChannel(sig ...os.Signal) chan os.Signal {
 	//lint:ignore SA1017 the unbuffered channel is the bug this entry teaches
 	signal.Notify(c, sig...)
 	return c
+}
+
+// ServeUntilTerminated serves HTTP on ln until SIGINT or SIGTERM.
+//
+// It exits from the signal handler. os.Exit ends the process at once:
+// the request in flight gets no response, its client sees the connection
+// close, and no deferred function runs.
+func (Broken) ServeUntilTerminated(srv *http.Server, ln net.Listener, drain time.Duration) error {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-c
+		log.Print("shutting down")
+		os.Exit(0)
+	}()
+	return srv.Serve(ln)
+}
+
+// ServeWithNotifyContext is the graceful shutdown of 001 Q3, as written.
+//
+// The deferred stop runs only when the function returns, after the drain.
+// Until then the context's channel still catches SIGINT and SIGTERM, so a
+// second Ctrl-C during the drain is swallowed instead of ending the process.
+func (Broken) ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain time.Duration) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	go srv.Serve(ln)
+
+	<-ctx.Done() // wait for signal
+	log.Printf("shutting down: %v", context.Cause(ctx))
+
+	drainCtx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	return srv.Shutdown(drainCtx) // bounded drain
 }

@@ -18,5 +18,7 @@ func init() {
 		Files: sources,
 	}, []catalog.Entry{
 		UnbufferedNotify,
+		ExitOnSignal,
+		DeferredStop,
 	}, claims)
 }

@@ -3,8 +3,14 @@
 package signals
 
 import (
+	"context"
+	"log"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"syscall"
+	"time"
 )
 
 // Fixed holds the same code with each bug mended.
@@ -19,4 +25,35 @@ func (Fixed) NotifyChannel(sig ...os.Signal) chan os.Signal {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, sig...)
 	return c
+}
+
+// ServeUntilTerminated serves HTTP on ln until SIGINT or SIGTERM.
+//
+// It shuts the server down instead of exiting: Shutdown closes the
+// listener, waits, within drain, for the requests in flight to finish, and
+// returns; the caller's deferred functions run. The code is that of
+// ServeWithNotifyContext.
+func (f Fixed) ServeUntilTerminated(srv *http.Server, ln net.Listener, drain time.Duration) error {
+	return f.ServeWithNotifyContext(srv, ln, drain)
+}
+
+// ServeWithNotifyContext is the graceful shutdown of 001 Q3, mended.
+//
+// stop() right after the first signal unregisters the context's channel
+// (signal.go, (*signalCtx).stop calls Stop; cancelling the context does
+// not), so a second Ctrl-C during the drain gets the default action and
+// ends the process at once.
+func (Fixed) ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain time.Duration) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	go srv.Serve(ln)
+
+	<-ctx.Done() // wait for signal
+	stop()       // a second signal now ends the process
+	log.Printf("shutting down: %v", context.Cause(ctx))
+
+	drainCtx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	return srv.Shutdown(drainCtx) // bounded drain
 }

@@ -2,12 +2,15 @@ package signals
 
 import (
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"procbugs/helpers/childproc"
 )
@@ -16,6 +19,8 @@ import (
 // two files in step.
 type code interface {
 	NotifyChannel(sig ...os.Signal) chan os.Signal
+	ServeUntilTerminated(srv *http.Server, ln net.Listener, drain time.Duration) error
+	ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain time.Duration) error
 }
 
 var (
