@@ -1,0 +1,23 @@
+package zombies
+
+import (
+	"embed"
+
+	"procbugs/helpers/catalog"
+)
+
+//go:embed broken.go fixed.go
+var sources embed.FS
+
+func init() {
+	catalog.Register(catalog.Topic{
+		Name:    "zombies",
+		Title:   "Zombies: reaping, orphans, PID 1 and supervisors",
+		Summary: "Every process that exits waits for someone to collect its status. Who that is, and who must not, decides whether a service leaks zombies or loses exit codes.",
+		Files:   sources,
+	}, []catalog.Entry{
+		StartWithoutWait,
+	}, claims)
+}
+
+var claims = []catalog.Claim{}

@@ -1,0 +1,14 @@
+//go:build linux
+
+package zombies
+
+import (
+	"testing"
+
+	"procbugs/helpers/catalog"
+	"procbugs/helpers/childproc"
+)
+
+func TestMain(m *testing.M) { childproc.Main(m) }
+
+func TestStartWithoutWait(t *testing.T) { catalog.Prove(t, StartWithoutWait) }
