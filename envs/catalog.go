@@ -22,5 +22,6 @@ func init() {
 		DuplicateKeys,
 		Secrets,
 		ResourcePath,
+		ErrDot,
 	}, claims)
 }

@@ -17,3 +17,5 @@ func TestDuplicateKeys(t *testing.T) { catalog.Prove(t, DuplicateKeys) }
 func TestSecrets(t *testing.T) { catalog.Prove(t, Secrets) }
 
 func TestResourcePath(t *testing.T) { catalog.Prove(t, ResourcePath) }
+
+func TestErrDot(t *testing.T) { catalog.Prove(t, ErrDot) }
