@@ -1,0 +1,10 @@
+package pgroups
+
+import (
+	"testing"
+
+	"procbugs/helpers/catalog"
+)
+
+func TestKillLeader(t *testing.T)    { catalog.Prove(t, KillLeader) }
+func TestContextCancel(t *testing.T) { catalog.Prove(t, ContextCancel) }

@@ -1,0 +1,9 @@
+package pgroups
+
+import (
+	"testing"
+
+	"procbugs/helpers/childproc"
+)
+
+func TestMain(m *testing.M) { childproc.Main(m) }

@@ -1,0 +1,72 @@
+package pgroups
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Evidence that helpers/childproc does not read: more fields of
+// /proc/pid/stat (proc(5)) and lines of /proc/pid/status.
+
+// statField returns field n of /proc/pid/stat, counted as proc(5) does
+// (1 is the pid, 3 the state), or -1.
+func statField(pid, n int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return -1
+	}
+	s := string(b)
+	// Fields after the parenthesised command name start at field 3.
+	rest := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if n-3 >= len(rest) || n < 4 {
+		return -1
+	}
+	v, err := strconv.Atoi(rest[n-3])
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// ttyNr is the controlling terminal of pid (field 7); 0 means none.
+func ttyNr(pid int) int { return statField(pid, 7) }
+
+// startTime is when pid started, in clock ticks after boot (field 22): with
+// the pid, it names one process for the life of the machine.
+func startTime(pid int) int { return statField(pid, 22) }
+
+// exitSignal is the signal that ended pid, read from the wait status a
+// zombie holds for its parent (field 52, exit_code), or 0 if it is not a
+// zombie or exited by itself.
+func exitSignal(pid int) syscall.Signal {
+	ws := statField(pid, 52)
+	if ws <= 0 {
+		return 0
+	}
+	status := syscall.WaitStatus(ws)
+	if !status.Signaled() {
+		return 0
+	}
+	return status.Signal()
+}
+
+// statusLine returns the value of a line of /proc/pid/status, such as
+// "Uid" -> "65534 65534 65534 65534", with its fields separated by one space.
+func statusLine(pid int, key string) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return ""
+	}
+	return statusValue(string(b), key)
+}
+
+func statusValue(status, key string) string {
+	for _, line := range strings.Split(status, "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && k == key {
+			return strings.Join(strings.Fields(v), " ")
+		}
+	}
+	return ""
+}
