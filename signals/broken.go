@@ -62,3 +62,21 @@ func (Broken) ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain ti
 	defer cancel()
 	return srv.Shutdown(drainCtx) // bounded drain
 }
+
+// RunUninterrupted runs work with SIGINT and SIGTERM held off, so that a
+// Ctrl-C cannot cut it in half, and returns the signal that came meanwhile.
+//
+// It never calls signal.Stop. Once work is done the two signals are still
+// caught, into a channel nobody reads: from then on the program no longer
+// stops on Ctrl-C or SIGTERM.
+func (Broken) RunUninterrupted(work func()) (deferred os.Signal) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM)
+	work()
+	select {
+	case s := <-c:
+		return s
+	default:
+		return nil
+	}
+}

@@ -20,5 +20,6 @@ func init() {
 		UnbufferedNotify,
 		ExitOnSignal,
 		DeferredStop,
+		ForgottenStop,
 	}, claims)
 }

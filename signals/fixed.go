@@ -57,3 +57,23 @@ func (Fixed) ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain tim
 	defer cancel()
 	return srv.Shutdown(drainCtx) // bounded drain
 }
+
+// RunUninterrupted runs work with SIGINT and SIGTERM held off, so that a
+// Ctrl-C cannot cut it in half, and returns the signal that came meanwhile.
+//
+// signal.Stop unregisters the channel when work is done. No channel wants
+// the two signals any more, so they get their default action again: the
+// Go runtime's handler ends the process ($GOROOT/src/runtime/signal_unix.go,
+// sighandler: _SigKill).
+func (Fixed) RunUninterrupted(work func()) (deferred os.Signal) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(c)
+	work()
+	select {
+	case s := <-c:
+		return s
+	default:
+		return nil
+	}
+}

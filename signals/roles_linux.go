@@ -21,6 +21,7 @@ type code interface {
 	NotifyChannel(sig ...os.Signal) chan os.Signal
 	ServeUntilTerminated(srv *http.Server, ln net.Listener, drain time.Duration) error
 	ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain time.Duration) error
+	RunUninterrupted(work func()) (deferred os.Signal)
 }
 
 var (
@@ -118,4 +119,13 @@ func start(cmd *exec.Cmd, name string) error {
 func fail(err error) int {
 	childproc.Emitf("error: %v", err)
 	return 1
+}
+
+// blockForever blocks the calling goroutine on a pipe that nobody writes
+// to; the test ends the child.
+func blockForever() {
+	r, _, err := os.Pipe()
+	if err == nil {
+		r.Read(make([]byte, 1))
+	}
 }
