@@ -17,6 +17,8 @@ func init() {
 		Files:   sources,
 	}, []catalog.Entry{
 		StartWithoutWait,
+		OrphansNeedAReaper,
+		NaiveReaper,
 	}, claims)
 }
 

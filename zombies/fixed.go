@@ -52,6 +52,7 @@ func (Fixed) Reap(ctx context.Context) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGCHLD)
 	defer signal.Stop(sigs)
+	reapUnowned() // children that exited before Notify sent a SIGCHLD nobody saw
 	for {
 		select {
 		case <-ctx.Done():

@@ -12,3 +12,5 @@ import (
 func TestMain(m *testing.M) { childproc.Main(m) }
 
 func TestStartWithoutWait(t *testing.T) { catalog.Prove(t, StartWithoutWait) }
+func TestOrphansNeedAReaper(t *testing.T) { catalog.Prove(t, OrphansNeedAReaper) }
+func TestNaiveReaper(t *testing.T) { catalog.Prove(t, NaiveReaper) }
