@@ -118,4 +118,3 @@ func proveStatusesKept(t childproc.T, role childproc.Role) {
 	assert.Zero(t, lost, "no status was lost: events %q", res.Events)
 	t.Logf("%d of %d runs beside the reaper exited %d as they should", runs-lost, runs, raceStatus)
 }
-

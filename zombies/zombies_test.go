@@ -11,6 +11,6 @@ import (
 
 func TestMain(m *testing.M) { childproc.Main(m) }
 
-func TestStartWithoutWait(t *testing.T) { catalog.Prove(t, StartWithoutWait) }
+func TestStartWithoutWait(t *testing.T)   { catalog.Prove(t, StartWithoutWait) }
 func TestOrphansNeedAReaper(t *testing.T) { catalog.Prove(t, OrphansNeedAReaper) }
-func TestNaiveReaper(t *testing.T) { catalog.Prove(t, NaiveReaper) }
+func TestNaiveReaper(t *testing.T)        { catalog.Prove(t, NaiveReaper) }
