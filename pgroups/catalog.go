@@ -21,6 +21,8 @@ func init() {
 	}, []catalog.Entry{
 		KillLeader,
 		ContextCancel,
+		CtrlC,
+		NegativePID,
 	}, claims)
 }
 

@@ -8,3 +8,5 @@ import (
 
 func TestKillLeader(t *testing.T)    { catalog.Prove(t, KillLeader) }
 func TestContextCancel(t *testing.T) { catalog.Prove(t, ContextCancel) }
+func TestCtrlC(t *testing.T)         { catalog.Prove(t, CtrlC) }
+func TestNegativePID(t *testing.T)   { catalog.Prove(t, NegativePID) }
