@@ -23,5 +23,6 @@ func init() {
 		Secrets,
 		ResourcePath,
 		ErrDot,
+		ParallelSetenv,
 	}, claims)
 }

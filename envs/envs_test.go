@@ -19,3 +19,5 @@ func TestSecrets(t *testing.T) { catalog.Prove(t, Secrets) }
 func TestResourcePath(t *testing.T) { catalog.Prove(t, ResourcePath) }
 
 func TestErrDot(t *testing.T) { catalog.Prove(t, ErrDot) }
+
+func TestParallelSetenv(t *testing.T) { catalog.Prove(t, ParallelSetenv) }

@@ -1,0 +1,6 @@
+//go:build race
+
+package envs
+
+// raceDetector tells whether this binary was built with -race.
+const raceDetector = true
