@@ -23,6 +23,7 @@ func init() {
 		ContextCancel,
 		CtrlC,
 		NegativePID,
+		SetsidWithSetpgid,
 	}, claims)
 }
 

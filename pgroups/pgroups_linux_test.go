@@ -6,7 +6,8 @@ import (
 	"procbugs/helpers/catalog"
 )
 
-func TestKillLeader(t *testing.T)    { catalog.Prove(t, KillLeader) }
-func TestContextCancel(t *testing.T) { catalog.Prove(t, ContextCancel) }
-func TestCtrlC(t *testing.T)         { catalog.Prove(t, CtrlC) }
-func TestNegativePID(t *testing.T)   { catalog.Prove(t, NegativePID) }
+func TestKillLeader(t *testing.T)        { catalog.Prove(t, KillLeader) }
+func TestContextCancel(t *testing.T)     { catalog.Prove(t, ContextCancel) }
+func TestCtrlC(t *testing.T)             { catalog.Prove(t, CtrlC) }
+func TestNegativePID(t *testing.T)       { catalog.Prove(t, NegativePID) }
+func TestSetsidWithSetpgid(t *testing.T) { catalog.Prove(t, SetsidWithSetpgid) }

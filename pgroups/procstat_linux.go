@@ -5,6 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"procbugs/helpers/childproc"
 )
 
 // Evidence that helpers/childproc does not read: more fields of
@@ -69,4 +73,44 @@ func statusValue(status, key string) string {
 		}
 	}
 	return ""
+}
+
+// openPTY opens a new pseudo-terminal pair, neither end becoming the
+// caller's controlling terminal (O_NOCTTY). The caller closes both.
+func openPTY() (master, slave *os.File, err error) {
+	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	fd := int(master.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil { // unlockpt(3)
+		master.Close()
+		return nil, nil, err
+	}
+	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN) // ptsname(3)
+	if err != nil {
+		master.Close()
+		return nil, nil, err
+	}
+	slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		master.Close()
+		return nil, nil, err
+	}
+	return master, slave, nil
+}
+
+// withTerminal starts a child as the leader of a new session whose
+// controlling terminal is a fresh pseudo-terminal, as a login shell's
+// session has one, so that "no controlling terminal" means something.
+func withTerminal(t childproc.T) []childproc.Option {
+	master, slave, err := openPTY()
+	if err != nil {
+		t.Fatalf("open a pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { master.Close(); slave.Close() })
+	return []childproc.Option{
+		childproc.Stdin(slave),
+		childproc.Attr(func(a *syscall.SysProcAttr) { a.Setsid, a.Setctty, a.Ctty = true, true, 0 }),
+	}
 }
