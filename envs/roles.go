@@ -50,6 +50,7 @@ func pair(id string, scenario func(c code) int) (broken, fixed childproc.Role) {
 //	exec:NAME  "exec NAME: ok", or "exec NAME: <error>", after running NAME
 //	home       "home: <dir>", or "home: <error>", from os.UserHomeDir
 //	args0      "args0: <os.Args[0]>"
+//	exe        "exe: <os.Executable()> exists=<whether that path exists now>"
 //	wait       nothing: it blocks until its stdin reaches EOF
 var probe = childproc.Register("envs/probe", func(args []string) int {
 	for _, a := range args {
@@ -93,6 +94,13 @@ func probeLine(action string) string {
 		return "home: " + home
 	case "args0":
 		return "args0: " + os.Args[0]
+	case "exe":
+		exe, err := os.Executable()
+		if err != nil {
+			return "exe: " + err.Error()
+		}
+		_, statErr := os.Stat(exe)
+		return fmt.Sprintf("exe: %s exists=%v", exe, statErr == nil)
 	case "wait":
 		io.Copy(io.Discard, os.Stdin)
 		return ""
