@@ -30,7 +30,7 @@ var exeDeleted = childproc.Register("envs/executable-deleted", func(args []strin
 	if err := os.Remove(args[0]); err != nil {
 		childproc.Emitf("error: %v", err)
 	}
-	hold.Close() // the program runs on from a file that has no name now
+	hold.Close()     // the program runs on from a file that has no name now
 	err = cmd.Wait() // before out is read: Wait ends the copy into it
 	runProbe("program", out.Bytes(), err)
 	return 0
