@@ -24,6 +24,8 @@ func init() {
 		CtrlC,
 		NegativePID,
 		SetsidWithSetpgid,
+		Pdeathsig,
+		PdeathsigThread,
 	}, claims)
 }
 

@@ -11,3 +11,5 @@ func TestContextCancel(t *testing.T)     { catalog.Prove(t, ContextCancel) }
 func TestCtrlC(t *testing.T)             { catalog.Prove(t, CtrlC) }
 func TestNegativePID(t *testing.T)       { catalog.Prove(t, NegativePID) }
 func TestSetsidWithSetpgid(t *testing.T) { catalog.Prove(t, SetsidWithSetpgid) }
+func TestPdeathsig(t *testing.T)         { catalog.Prove(t, Pdeathsig) }
+func TestPdeathsigThread(t *testing.T)   { catalog.Prove(t, PdeathsigThread) }
