@@ -4,10 +4,12 @@ package signals
 
 import (
 	"context"
+	"errors"
 	"log"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"syscall"
 	"time"
@@ -79,4 +81,58 @@ func (Broken) RunUninterrupted(work func()) (deferred os.Signal) {
 	default:
 		return nil
 	}
+}
+
+// RunChild runs cmd in a process group of its own, so that a Ctrl-C at the
+// terminal reaches only this supervisor, and returns the child's exit code.
+//
+// It forwards nothing. A SIGTERM meant for the whole program reaches the
+// supervisor alone: it dies, and its child, never told, runs on as an orphan.
+func (Broken) RunChild(cmd *exec.Cmd) (int, error) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	return 0, err
+}
+
+// Supervise is runWithForwarding of 000 §13, as written: it runs cmd and
+// forwards every signal it can intercept to it.
+//
+// signal.Notify with no list also relays SIGURG, which the Go runtime sends
+// to its own threads to preempt goroutines that run too long
+// ($GOROOT/src/runtime/signal_unix.go, sigPreempt). A busy supervisor
+// forwards a stream of SIGURG to a child that never asked for it, and its
+// one-slot channel can be full of them when the SIGTERM comes.
+func (Broken) Supervise(cmd *exec.Cmd) (int, error) {
+	cmd.Stdin = os.Stdin
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+
+	if err := cmd.Start(); err != nil {
+		return -1, err
+	}
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs) // every signal we can intercept
+	defer signal.Stop(sigs)
+
+	go func() {
+		for s := range sigs {
+			if s == syscall.SIGCHLD {
+				continue // would conflict with cmd.Wait
+			}
+			_ = cmd.Process.Signal(s)
+		}
+	}()
+
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	return 0, err
 }

@@ -21,5 +21,7 @@ func init() {
 		ExitOnSignal,
 		DeferredStop,
 		ForgottenStop,
+		ForwardNothing,
+		ForwardEverySignal,
 	}, claims)
 }

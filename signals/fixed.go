@@ -4,10 +4,12 @@ package signals
 
 import (
 	"context"
+	"errors"
 	"log"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"syscall"
 	"time"
@@ -76,4 +78,49 @@ func (Fixed) RunUninterrupted(work func()) (deferred os.Signal) {
 	default:
 		return nil
 	}
+}
+
+// RunChild runs cmd in a process group of its own, so that a Ctrl-C at the
+// terminal reaches only this supervisor, and returns the child's exit code.
+//
+// It forwards the signals a service is asked to act on, as Supervise does:
+// the child hears the SIGTERM, ends, and the supervisor returns its code.
+func (f Fixed) RunChild(cmd *exec.Cmd) (int, error) {
+	return f.Supervise(cmd)
+}
+
+// Supervise is runWithForwarding of 000 §13, mended: it runs cmd and
+// forwards an explicit list of signals to the child's process group.
+//
+// The list leaves out the runtime's SIGURG (and SIGCHLD, which the child
+// has no use for; os/exec does not need it either: it waits with
+// waitid on a pidfd, $GOROOT/src/os/pidfd_linux.go). The buffer holds one
+// of each, and sending to -pid reaches the child's own children too.
+func (Fixed) Supervise(cmd *exec.Cmd) (int, error) {
+	cmd.Stdin = os.Stdin
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+
+	if err := cmd.Start(); err != nil {
+		return -1, err
+	}
+
+	forward := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2}
+	sigs := make(chan os.Signal, len(forward))
+	signal.Notify(sigs, forward...)
+	defer signal.Stop(sigs)
+
+	go func() {
+		for s := range sigs {
+			_ = syscall.Kill(-cmd.Process.Pid, s.(syscall.Signal)) // the child's group
+		}
+	}()
+
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	return 0, err
 }

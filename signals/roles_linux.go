@@ -1,12 +1,14 @@
 package signals
 
 import (
+	"bufio"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,6 +24,8 @@ type code interface {
 	ServeUntilTerminated(srv *http.Server, ln net.Listener, drain time.Duration) error
 	ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain time.Duration) error
 	RunUninterrupted(work func()) (deferred os.Signal)
+	RunChild(cmd *exec.Cmd) (int, error)
+	Supervise(cmd *exec.Cmd) (int, error)
 }
 
 var (
@@ -53,6 +57,33 @@ func shareControl() {
 	os.Setenv(reportEnv, strconv.Itoa(controlFD))
 }
 
+// relay lets the grandchild that cmd will start report to the test through
+// this child: its descriptor 3 is a pipe whose lines the child passes on
+// as events. Unlike shareControl, it keeps the test's control pipe to the
+// child alone, so that the test sees the child end even when the
+// grandchild outlives it. flush closes the child's end and returns once
+// every line the grandchild wrote has been passed on.
+func relay(cmd *exec.Cmd) (flush func(), err error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.ExtraFiles = []*os.File{w} // descriptor 3 in the grandchild
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, reportEnv+"=3")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			childproc.Emit(sc.Text())
+		}
+	}()
+	return func() { w.Close(); <-done }, nil
+}
+
 // tell sends one event line to the test from a grandchild, through the
 // control pipe it inherited. It does nothing when there is none.
 func tell(format string, args ...any) {
@@ -69,6 +100,9 @@ func tell(format string, args ...any) {
 // a supervisor's exit code can be traced back to it. With "ignore-term" it
 // reports SIGTERM and carries on.
 var listener = childproc.Register("signals/listener", func(args []string) int {
+	// An idle Go program never preempts itself, and with the collector off
+	// it cannot start one: every SIGURG the listener counts was sent to it.
+	debug.SetGCPercent(-1)
 	ignoreTerm := false
 	var sigs []os.Signal
 	for _, a := range args {

@@ -48,3 +48,46 @@ func TestStopAndReset(t *testing.T) {
 		t.Logf("SIGUSR1 after Stop: delivered to Go's handler, which did nothing; the child lived on")
 	})
 }
+
+func TestForwardNothing(t *testing.T) { catalog.Prove(t, ForwardNothing) }
+
+func TestForwardEverySignal(t *testing.T) { catalog.Prove(t, ForwardEverySignal) }
+
+// TestSection13Supervisor checks what 000 §13 says of its supervisor, idle
+// (a busy one is TestForwardEverySignal): it forwards signals and returns
+// the child's exit code; and SIGCHLD, which it skips "because Go's runtime
+// uses it for child reaping", can be forwarded without harm to cmd.Wait.
+func TestSection13Supervisor(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		sigs []syscall.Signal
+	}{
+		{"it forwards HUP and TERM and returns the child's exit code", nil,
+			[]syscall.Signal{syscall.SIGHUP, syscall.SIGTERM}},
+		{"forwarding SIGCHLD as well leaves cmd.Wait unharmed", []string{"forward-sigchld"},
+			[]syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := childproc.Start(t, section13, childproc.Args(tc.args...))
+			kid := p.AwaitPID(t, "listener")
+			var names []string
+			for i, sig := range tc.sigs {
+				name := childproc.SignalName(sig)
+				p.Signal(t, sig)
+				if i < len(tc.sigs)-1 {
+					p.Await(t, "listener got "+name) // one at a time, each seen before the next
+				}
+				names = append(names, name)
+			}
+			res := p.Wait(t)
+			require.Equal(t, 0, res.ExitCode, "%s; %q; stderr:\n%s", res.Status(), res.Events, res.Stderr)
+			for _, name := range names {
+				assert.Contains(t, res.Events, "listener got "+name)
+			}
+			assert.Equal(t, "child exited 7", res.LastEvent())
+			t.Logf("sent %v to the §13 supervisor: child %d got each, exited 7, and the supervisor returned %q",
+				names, kid, res.LastEvent())
+		})
+	}
+}
