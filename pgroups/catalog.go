@@ -26,6 +26,7 @@ func init() {
 		SetsidWithSetpgid,
 		Pdeathsig,
 		PdeathsigThread,
+		Credential,
 	}, claims)
 }
 

@@ -13,3 +13,4 @@ func TestNegativePID(t *testing.T)       { catalog.Prove(t, NegativePID) }
 func TestSetsidWithSetpgid(t *testing.T) { catalog.Prove(t, SetsidWithSetpgid) }
 func TestPdeathsig(t *testing.T)         { catalog.Prove(t, Pdeathsig) }
 func TestPdeathsigThread(t *testing.T)   { catalog.Prove(t, PdeathsigThread) }
+func TestCredential(t *testing.T)        { catalog.Prove(t, Credential) }
