@@ -136,3 +136,12 @@ func (Broken) Supervise(cmd *exec.Cmd) (int, error) {
 	}
 	return 0, err
 }
+
+// EntrypointScript is the script a container's shell runs as its
+// entrypoint, "sh -c <script>", to start app (a quoted command line).
+//
+// Debian's /bin/sh (dash) forks app and waits for it. SIGTERM reaches the
+// shell, which has no handler and dies of it; app is never told and runs on.
+func (Broken) EntrypointScript(app string) string {
+	return app
+}

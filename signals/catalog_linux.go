@@ -23,5 +23,6 @@ func init() {
 		ForgottenStop,
 		ForwardNothing,
 		ForwardEverySignal,
+		ShellWrapper,
 	}, claims)
 }

@@ -124,3 +124,12 @@ func (Fixed) Supervise(cmd *exec.Cmd) (int, error) {
 	}
 	return 0, err
 }
+
+// EntrypointScript is the script a container's shell runs as its
+// entrypoint, "sh -c <script>", to start app (a quoted command line).
+//
+// exec replaces the shell with app in the same process: app gets the pid
+// the shell had, and with it every signal sent there.
+func (Fixed) EntrypointScript(app string) string {
+	return "exec " + app
+}

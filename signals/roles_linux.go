@@ -26,6 +26,7 @@ type code interface {
 	RunUninterrupted(work func()) (deferred os.Signal)
 	RunChild(cmd *exec.Cmd) (int, error)
 	Supervise(cmd *exec.Cmd) (int, error)
+	EntrypointScript(app string) string
 }
 
 var (

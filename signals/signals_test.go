@@ -3,6 +3,8 @@
 package signals
 
 import (
+	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -88,6 +90,39 @@ func TestSection13Supervisor(t *testing.T) {
 			assert.Equal(t, "child exited 7", res.LastEvent())
 			t.Logf("sent %v to the §13 supervisor: child %d got each, exited 7, and the supervisor returned %q",
 				names, kid, res.LastEvent())
+		})
+	}
+}
+
+func TestShellWrapper(t *testing.T) { catalog.Prove(t, ShellWrapper) }
+
+// TestShellWrappers measures which shells fork a program and which exec
+// it, for 001 Q9 and Q25: Debian's dash forks even a lone command, bash
+// execs a lone simple command itself, and exec always replaces the shell.
+func TestShellWrappers(t *testing.T) {
+	sh, err := filepath.EvalSymlinks("/bin/sh")
+	require.NoError(t, err)
+	t.Logf("/bin/sh is %s", sh)
+	for _, tc := range []struct {
+		shell, script string
+		forks         bool
+	}{
+		{"/bin/sh", "APP", true},
+		{"/bin/sh", "APP; echo done", true},
+		{"/bin/sh", "exec APP", false},
+		{"/bin/bash", "APP", false},
+		{"/bin/bash", "APP; echo done", true},
+	} {
+		name := filepath.Base(tc.shell) + " -c '" + tc.script + "'"
+		t.Run(name, func(t *testing.T) {
+			if _, err := os.Stat(tc.shell); err != nil {
+				t.Skipf("no %s here", tc.shell)
+			}
+			if tc.forks {
+				shellSwallows(t, wrapper, childproc.Args(tc.shell, tc.script))
+			} else {
+				shellExecs(t, wrapper, childproc.Args(tc.shell, tc.script))
+			}
 		})
 	}
 }
