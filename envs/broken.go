@@ -3,9 +3,11 @@ package envs
 import (
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -95,4 +97,19 @@ func (Broken) CheckGreeting(t *testing.T, name string) {
 	if got, want := LoadConfig().Greeting(), "hello, "+name; got != want {
 		t.Errorf("Greeting() = %q, want %q", got, want)
 	}
+}
+
+// InheritedListener takes over the listening socket that the parent passed
+// down, at the descriptor named by LISTEN_FD.
+//
+// Both the variable and the descriptor stay behind: every child this
+// process starts inherits LISTEN_FD and, since an inherited descriptor is
+// not close-on-exec, the socket itself, and may take it for its own.
+func (Broken) InheritedListener() (net.Listener, error) {
+	fd, err := strconv.Atoi(os.Getenv("LISTEN_FD"))
+	if err != nil {
+		return nil, fmt.Errorf("LISTEN_FD: %w", err)
+	}
+	f := os.NewFile(uintptr(fd), "listener")
+	return net.FileListener(f)
 }

@@ -24,5 +24,6 @@ func init() {
 		ResourcePath,
 		ErrDot,
 		ParallelSetenv,
+		InheritedFD,
 	}, claims)
 }

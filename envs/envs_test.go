@@ -21,3 +21,5 @@ func TestResourcePath(t *testing.T) { catalog.Prove(t, ResourcePath) }
 func TestErrDot(t *testing.T) { catalog.Prove(t, ErrDot) }
 
 func TestParallelSetenv(t *testing.T) { catalog.Prove(t, ParallelSetenv) }
+
+func TestInheritedFD(t *testing.T) { catalog.Prove(t, InheritedFD) }

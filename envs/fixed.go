@@ -3,10 +3,12 @@ package envs
 import (
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -106,4 +108,22 @@ func (Fixed) CheckGreeting(t *testing.T, name string) {
 	if got, want := cfg.Greeting(), "hello, "+name; got != want {
 		t.Errorf("Greeting() = %q, want %q", got, want)
 	}
+}
+
+// InheritedListener takes over the listening socket that the parent passed
+// down, at the descriptor named by LISTEN_FD.
+//
+// net.FileListener works on its own close-on-exec copy of the descriptor
+// ($GOROOT/src/net/file_unix.go, dupSocket), so closing the inherited one
+// keeps the socket from children; unsetting LISTEN_FD keeps them from
+// believing they were handed one (systemd's sd_listen_fds does both).
+func (Fixed) InheritedListener() (net.Listener, error) {
+	fd, err := strconv.Atoi(os.Getenv("LISTEN_FD"))
+	if err != nil {
+		return nil, fmt.Errorf("LISTEN_FD: %w", err)
+	}
+	f := os.NewFile(uintptr(fd), "listener")
+	defer f.Close()
+	os.Unsetenv("LISTEN_FD")
+	return net.FileListener(f)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -26,6 +27,7 @@ type code interface {
 	ResourcePath(name string) (string, error)
 	RunLocalTool(name string) ([]byte, error)
 	CheckGreeting(t *testing.T, name string)
+	InheritedListener() (net.Listener, error)
 }
 
 var (
@@ -51,6 +53,7 @@ func pair(id string, scenario func(c code) int) (broken, fixed childproc.Role) {
 //	home       "home: <dir>", or "home: <error>", from os.UserHomeDir
 //	args0      "args0: <os.Args[0]>"
 //	exe        "exe: <os.Executable()> exists=<whether that path exists now>"
+//	sockets    "sockets at fds [4]": the descriptors that are sockets
 //	wait       nothing: it blocks until its stdin reaches EOF
 var probe = childproc.Register("envs/probe", func(args []string) int {
 	for _, a := range args {
@@ -101,6 +104,8 @@ func probeLine(action string) string {
 		}
 		_, statErr := os.Stat(exe)
 		return fmt.Sprintf("exe: %s exists=%v", exe, statErr == nil)
+	case "sockets":
+		return fmt.Sprintf("sockets at fds %v", openSockets())
 	case "wait":
 		io.Copy(io.Discard, os.Stdin)
 		return ""

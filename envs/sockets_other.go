@@ -1,0 +1,6 @@
+//go:build !unix
+
+package envs
+
+// openSockets is not implemented here: the proofs that use it run on Unix.
+func openSockets() []int { return nil }
