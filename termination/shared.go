@@ -1,0 +1,26 @@
+//go:build unix
+
+package termination
+
+import (
+	"os"
+	"strings"
+)
+
+// process handles one "key=value" item. An item without "=" makes it index
+// past the end of the split: the panic of entry panic-in-goroutine.
+func process(item string) {
+	kv := strings.Split(item, "=")
+	_ = kv[0] + kv[1]
+}
+
+// lockFile is the lock that RunExclusive holds while it works.
+type lockFile struct {
+	f    *os.File
+	path string
+}
+
+func (l *lockFile) release() {
+	l.f.Close()
+	os.Remove(l.path)
+}
