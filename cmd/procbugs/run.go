@@ -125,9 +125,14 @@ func (l *live) observe(e catalog.Entry, broken, exercise bool) (catalog.Observat
 		if s != nil {
 			tree = s.finish()
 		}
-		return obs, tree, true
-	case sig := <-l.sigs:
-		l.got = sig
+		// An interrupt that came as the proof ended still stops the run.
+		select {
+		case l.got = <-l.sigs:
+			return obs, tree, false
+		default:
+			return obs, tree, true
+		}
+	case l.got = <-l.sigs:
 		childproc.StopAll()
 		// The proof notices its child died and ends; give it a moment to
 		// run its cleanups, then kill whatever it may have started since.
@@ -209,7 +214,7 @@ func (u *ui) narrate(o catalog.Observation, tree bool, nodes []*node) {
 	}
 }
 
-func verdict(o catalog.Observation) string {
+func verdictOf(o catalog.Observation) string {
 	switch {
 	case o.Skipped != "":
 		return "skipped"
@@ -233,7 +238,7 @@ func (u *ui) summary(outcomes []outcome, leftovers []string, wall time.Duration)
 	for _, o := range outcomes {
 		cells := []string{}
 		for _, obs := range []catalog.Observation{o.broken, o.fixed} {
-			v := verdict(obs)
+			v := verdictOf(obs)
 			style := green
 			switch v {
 			case "skipped":
