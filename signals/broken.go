@@ -5,6 +5,7 @@ package signals
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log"
 	"net"
 	"net/http"
@@ -144,4 +145,20 @@ func (Broken) Supervise(cmd *exec.Cmd) (int, error) {
 // shell, which has no handler and dies of it; app is never told and runs on.
 func (Broken) EntrypointScript(app string) string {
 	return app
+}
+
+// WriteReport writes lines to standard output, where a log collector reads
+// them, and returns the first write error.
+//
+// When the reader has gone, the write to descriptor 1 fails with EPIPE and
+// the Go runtime raises SIGPIPE: the process dies on the spot, returning no
+// error and running no deferred function ($GOROOT/src/os/file_unix.go,
+// epipecheck; os/signal doc, "SIGPIPE").
+func (Broken) WriteReport(lines []string) error {
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(os.Stdout, l); err != nil {
+			return err
+		}
+	}
+	return nil
 }

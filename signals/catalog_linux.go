@@ -24,5 +24,6 @@ func init() {
 		ForwardNothing,
 		ForwardEverySignal,
 		ShellWrapper,
+		SIGPIPE,
 	}, claims)
 }

@@ -5,6 +5,7 @@ package signals
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log"
 	"net"
 	"net/http"
@@ -132,4 +133,21 @@ func (Fixed) Supervise(cmd *exec.Cmd) (int, error) {
 // the shell had, and with it every signal sent there.
 func (Fixed) EntrypointScript(app string) string {
 	return "exec " + app
+}
+
+// WriteReport writes lines to standard output, where a log collector reads
+// them, and returns the first write error.
+//
+// With SIGPIPE ignored, a write to a pipe whose reader has gone returns
+// EPIPE on descriptor 1 too, as on any other, and the caller decides what
+// to do. (A command-line tool in a shell pipeline, prog | head, wants the
+// default instead: die quietly once nobody reads.)
+func (Fixed) WriteReport(lines []string) error {
+	signal.Ignore(syscall.SIGPIPE)
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(os.Stdout, l); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -27,6 +27,7 @@ type code interface {
 	RunChild(cmd *exec.Cmd) (int, error)
 	Supervise(cmd *exec.Cmd) (int, error)
 	EntrypointScript(app string) string
+	WriteReport(lines []string) error
 }
 
 var (

@@ -3,8 +3,10 @@
 package signals
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 
@@ -123,6 +125,39 @@ func TestShellWrappers(t *testing.T) {
 			} else {
 				shellExecs(t, wrapper, childproc.Args(tc.shell, tc.script))
 			}
+		})
+	}
+}
+
+func TestSIGPIPE(t *testing.T) { catalog.Prove(t, SIGPIPE) }
+
+// TestSIGPIPEByDescriptor checks 001 Q26, which has it backwards: the
+// runtime raises SIGPIPE for descriptors 1 and 2 only; a write on any
+// other, 0 included, returns EPIPE. Notify or Ignore turn the first case
+// into the second.
+func TestSIGPIPEByDescriptor(t *testing.T) {
+	for _, tc := range []struct {
+		fd     int
+		mode   string
+		killed bool
+	}{
+		{1, "default", true}, {2, "default", true}, {0, "default", false}, {100, "default", false},
+		{1, "notify", false}, {1, "ignore", false},
+	} {
+		t.Run(fmt.Sprintf("fd %d with SIGPIPE %s", tc.fd, tc.mode), func(t *testing.T) {
+			res := childproc.Run(t, brokenPipe, childproc.Args(strconv.Itoa(tc.fd), tc.mode))
+			if tc.killed {
+				require.Equal(t, syscall.SIGPIPE, res.Signal, "%s; %q", res.Status(), res.Events)
+				assert.Empty(t, res.Events, "Write never returned")
+				t.Logf("write to fd %d with no reader: %s", tc.fd, res.Status())
+				return
+			}
+			require.Equal(t, 0, res.ExitCode, "%s; %q", res.Status(), res.Events)
+			assert.Equal(t, fmt.Sprintf("write returned write fd%d: broken pipe", tc.fd), res.Events[0])
+			if tc.mode == "notify" {
+				assert.Equal(t, "channel got broken pipe", res.LastEvent())
+			}
+			t.Logf("write to fd %d with no reader, SIGPIPE %s: %q, %s", tc.fd, tc.mode, res.Events, res.Status())
 		})
 	}
 }
