@@ -27,6 +27,8 @@ func init() {
 		Pdeathsig,
 		PdeathsigThread,
 		Credential,
+		Daemonize,
+		StalePidfile,
 	}, claims)
 }
 

@@ -14,3 +14,5 @@ func TestSetsidWithSetpgid(t *testing.T) { catalog.Prove(t, SetsidWithSetpgid) }
 func TestPdeathsig(t *testing.T)         { catalog.Prove(t, Pdeathsig) }
 func TestPdeathsigThread(t *testing.T)   { catalog.Prove(t, PdeathsigThread) }
 func TestCredential(t *testing.T)        { catalog.Prove(t, Credential) }
+func TestDaemonize(t *testing.T)         { catalog.Prove(t, Daemonize) }
+func TestStalePidfile(t *testing.T)      { catalog.Prove(t, StalePidfile) }
