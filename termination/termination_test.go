@@ -5,7 +5,10 @@ package termination
 import (
 	"testing"
 
+	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
 )
 
 func TestMain(m *testing.M) { childproc.Main(m) }
+
+func TestExitSkipsDefers(t *testing.T) { catalog.Prove(t, ExitSkipsDefers) }
