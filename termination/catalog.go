@@ -19,5 +19,6 @@ func init() {
 		Files:   sources,
 	}, []catalog.Entry{
 		ExitSkipsDefers,
+		FatalInHelper,
 	}, claims)
 }

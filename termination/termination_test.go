@@ -12,3 +12,5 @@ import (
 func TestMain(m *testing.M) { childproc.Main(m) }
 
 func TestExitSkipsDefers(t *testing.T) { catalog.Prove(t, ExitSkipsDefers) }
+
+func TestFatalInHelper(t *testing.T) { catalog.Prove(t, FatalInHelper) }
