@@ -162,3 +162,14 @@ func (Broken) WriteReport(lines []string) error {
 	}
 	return nil
 }
+
+// StartWhileShielded starts cmd while this process shields itself from
+// SIGTERM, and returns the function that lifts the shield.
+//
+// signal.Ignore sets SIGTERM to SIG_IGN, and an ignored signal stays ignored
+// across fork and exec (execve(2)): the worker starts deaf to SIGTERM, and
+// lifting the shield here later does not reach it.
+func (Broken) StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error) {
+	signal.Ignore(syscall.SIGTERM)
+	return func() { signal.Reset(syscall.SIGTERM) }, cmd.Start()
+}

@@ -25,5 +25,6 @@ func init() {
 		ForwardEverySignal,
 		ShellWrapper,
 		SIGPIPE,
+		InheritedIgnore,
 	}, claims)
 }

@@ -151,3 +151,15 @@ func (Fixed) WriteReport(lines []string) error {
 	}
 	return nil
 }
+
+// StartWhileShielded starts cmd while this process shields itself from
+// SIGTERM, and returns the function that lifts the shield.
+//
+// signal.Notify catches SIGTERM instead of ignoring it. exec resets a
+// caught signal to its default (execve(2)), so the worker starts with
+// SIGTERM as it should be, whatever this process does with it.
+func (Fixed) StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGTERM)
+	return func() { signal.Stop(c) }, cmd.Start()
+}

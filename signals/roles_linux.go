@@ -28,6 +28,7 @@ type code interface {
 	Supervise(cmd *exec.Cmd) (int, error)
 	EntrypointScript(app string) string
 	WriteReport(lines []string) error
+	StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error)
 }
 
 var (

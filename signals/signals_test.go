@@ -161,3 +161,22 @@ func TestSIGPIPEByDescriptor(t *testing.T) {
 		})
 	}
 }
+
+func TestInheritedIgnore(t *testing.T) { catalog.Prove(t, InheritedIgnore) }
+
+// TestInheritedIgnoreInGo shows what a Go program does with signals it
+// inherits as ignored: its runtime installs its own handler for SIGTERM
+// anyway, but leaves SIGHUP and SIGINT ignored
+// ($GOROOT/src/runtime/signal_unix.go, sigInstallGoHandler).
+func TestInheritedIgnoreInGo(t *testing.T) {
+	p := childproc.Start(t, ignoringParent)
+	kid := p.AwaitPID(t, "idle")
+	termCaught, termIgnored := catches(kid, syscall.SIGTERM), ignores(kid, syscall.SIGTERM)
+	intIgnored := ignores(kid, syscall.SIGINT)
+	assert.True(t, termCaught, "SIGTERM is caught by the Go runtime")
+	assert.False(t, termIgnored)
+	assert.True(t, intIgnored, "SIGINT stays ignored")
+	p.Kill(t)
+	t.Logf("a Go child of a parent ignoring SIGTERM and SIGINT: SIGTERM caught=%v ignored=%v; SIGINT ignored=%v",
+		termCaught, termIgnored, intIgnored)
+}
