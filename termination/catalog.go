@@ -20,5 +20,6 @@ func init() {
 	}, []catalog.Entry{
 		ExitSkipsDefers,
 		FatalInHelper,
+		PanicInGoroutine,
 	}, claims)
 }

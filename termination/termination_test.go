@@ -14,3 +14,5 @@ func TestMain(m *testing.M) { childproc.Main(m) }
 func TestExitSkipsDefers(t *testing.T) { catalog.Prove(t, ExitSkipsDefers) }
 
 func TestFatalInHelper(t *testing.T) { catalog.Prove(t, FatalInHelper) }
+
+func TestPanicInGoroutine(t *testing.T) { catalog.Prove(t, PanicInGoroutine) }
