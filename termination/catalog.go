@@ -21,5 +21,6 @@ func init() {
 		ExitSkipsDefers,
 		FatalInHelper,
 		PanicInGoroutine,
+		ExitStatus,
 	}, claims)
 }

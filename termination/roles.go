@@ -59,3 +59,12 @@ func report(err error) int {
 	childproc.Emit("ok")
 	return 0
 }
+
+// executable is the running binary, which every role re-executes.
+func executable() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return os.Args[0]
+	}
+	return exe
+}

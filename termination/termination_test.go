@@ -16,3 +16,5 @@ func TestExitSkipsDefers(t *testing.T) { catalog.Prove(t, ExitSkipsDefers) }
 func TestFatalInHelper(t *testing.T) { catalog.Prove(t, FatalInHelper) }
 
 func TestPanicInGoroutine(t *testing.T) { catalog.Prove(t, PanicInGoroutine) }
+
+func TestExitStatus(t *testing.T) { catalog.Prove(t, ExitStatus) }
