@@ -59,6 +59,16 @@ var claims = []catalog.Claim{
 		Test: "envs.TestSetenvGetenvDoNotRace",
 	},
 	{
+		ID:      "C098",
+		Source:  "001 Q15",
+		Text:    "In cgo programs, Setenv can race with C code that reads the environment through libc",
+		Verdict: catalog.True,
+		Observed: "In a cgo child, os.Setenv(\"SET_BY_GO\") is visible to C getenv: the runtime mirrors every Setenv into C's environ " +
+			"(runtime/env_posix.go setenv_c), which C reads without Go's envLock; a C setenv is invisible to os.LookupEnv. " +
+			"The crash itself depends on timing and is not run (claims.md measured SIGSEGV, 2 of 2). Skipped without cgo.",
+		Test: "envs.TestSetenvReachesLibc",
+	},
+	{
 		ID:      "C099",
 		Source:  "001 Q12",
 		Text:    "os.Args[0] is whatever the parent passed as argv[0], and can be faked",

@@ -10,12 +10,13 @@ import (
 	"procbugs/helpers/childproc"
 )
 
-// The child runs a Go probe with GREETING=hello added to its environment;
+// The child runs a Go probe with GREETING=hello added to its environment
+// (and the variables the harness itself needs, harnessVars);
 // the probe reports GREETING, PATH and its home directory, and then tries
 // to run sh as any program would, through PATH.
 var envReplacesBroken, envReplacesFixed = pair("envs/env-replaces", func(c code) int {
 	cmd := childproc.Command(probe, "env:GREETING", "env:PATH", "home", "exec:sh")
-	out, err := c.RunWithVars(cmd, roleVar(cmd), "GREETING=hello")
+	out, err := c.RunWithVars(cmd, append(harnessVars(cmd), "GREETING=hello")...)
 	runProbe("child", out, err)
 	return 0
 })

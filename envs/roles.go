@@ -134,14 +134,18 @@ func runProbe(who string, out []byte, err error) {
 	}
 }
 
-// roleVar is the variable by which childproc.Command makes a command run
-// its role; it is the last entry of that command's Env. A scenario that
-// replaces a child's environment on purpose must still pass it on, or the
-// child would not know which role to play.
-func roleVar(cmd *exec.Cmd) string {
-	kv := cmd.Env[len(cmd.Env)-1]
-	if !strings.HasPrefix(kv, "PROCBUGS_ROLE=") {
-		panic("envs: childproc.Command no longer ends Env with the role: " + kv)
+// harnessVars are the variables that a child whose environment a scenario
+// replaces on purpose must still get: the one by which childproc.Command
+// makes it run its role (the last entry of that command's Env), and
+// GORACE, without which a -race child sleeps a second before it exits.
+func harnessVars(cmd *exec.Cmd) []string {
+	role := cmd.Env[len(cmd.Env)-1]
+	if !strings.HasPrefix(role, "PROCBUGS_ROLE=") {
+		panic("envs: childproc.Command no longer ends Env with the role: " + role)
 	}
-	return kv
+	vars := []string{role}
+	if v, ok := os.LookupEnv("GORACE"); ok {
+		vars = append(vars, "GORACE="+v)
+	}
+	return vars
 }

@@ -1,0 +1,33 @@
+//go:build cgo && unix
+
+package envs
+
+/*
+#include <stdlib.h>
+*/
+import "C"
+
+import "unsafe"
+
+// haveLibc tells whether this binary is linked with cgo, and so has a C
+// environment (environ) beside Go's own copy.
+const haveLibc = true
+
+// libcGetenv reads a variable as C code does, from environ.
+func libcGetenv(key string) (string, bool) {
+	k := C.CString(key)
+	defer C.free(unsafe.Pointer(k))
+	v := C.getenv(k)
+	if v == nil {
+		return "", false
+	}
+	return C.GoString(v), true
+}
+
+// libcSetenv sets a variable as C code does, in environ only.
+func libcSetenv(key, value string) {
+	k, v := C.CString(key), C.CString(value)
+	defer C.free(unsafe.Pointer(k))
+	defer C.free(unsafe.Pointer(v))
+	C.setenv(k, v, 1)
+}

@@ -1,0 +1,10 @@
+//go:build !cgo || !unix
+
+package envs
+
+// haveLibc tells whether this binary is linked with cgo, and so has a C
+// environment (environ) beside Go's own copy.
+const haveLibc = false
+
+func libcGetenv(string) (string, bool) { return "", false }
+func libcSetenv(string, string)        {}
