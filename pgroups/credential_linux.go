@@ -21,10 +21,11 @@ import (
 // nobody is the uid and gid the workers drop to, as in 000 §5.
 const nobody = 65534
 
-// inspector reports, as "worker ..." lines on stdout, its credentials as
+// inspector reports, as "worker ..." lines on stdout, its pid, its credentials as
 // /proc/self/status shows them, what it reads from descriptor 3, and
 // whether it can open the file named by its argument itself.
 var inspector = childproc.Register("pgroups/inspector", func(args []string) int {
+	fmt.Printf("worker pid: %d\n", os.Getpid())
 	for _, key := range []string{"Uid", "Gid", "Groups"} {
 		fmt.Printf("worker %s: %s\n", key, statusLine(os.Getpid(), key))
 	}

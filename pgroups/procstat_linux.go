@@ -66,6 +66,15 @@ func statusLine(pid int, key string) string {
 	return statusValue(string(b), key)
 }
 
+// taskStatusLine is statusLine for one thread tid of pid.
+func taskStatusLine(pid, tid int, key string) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return ""
+	}
+	return statusValue(string(b), key)
+}
+
 func statusValue(status, key string) string {
 	for _, line := range strings.Split(status, "\n") {
 		if k, v, ok := strings.Cut(line, ":"); ok && k == key {
