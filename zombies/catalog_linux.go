@@ -19,6 +19,8 @@ func init() {
 		StartWithoutWait,
 		OrphansNeedAReaper,
 		NaiveReaper,
+		GoInit,
+		CompareInits,
 	}, claims)
 }
 
