@@ -22,5 +22,6 @@ func init() {
 		FatalInHelper,
 		PanicInGoroutine,
 		ExitStatus,
+		FatalFromGoroutine,
 	}, claims)
 }

@@ -18,3 +18,5 @@ func TestFatalInHelper(t *testing.T) { catalog.Prove(t, FatalInHelper) }
 func TestPanicInGoroutine(t *testing.T) { catalog.Prove(t, PanicInGoroutine) }
 
 func TestExitStatus(t *testing.T) { catalog.Prove(t, ExitStatus) }
+
+func TestFatalFromGoroutine(t *testing.T) { catalog.Prove(t, FatalFromGoroutine) }
