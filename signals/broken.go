@@ -173,3 +173,15 @@ func (Broken) StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error) {
 	signal.Ignore(syscall.SIGTERM)
 	return func() { signal.Reset(syscall.SIGTERM) }, cmd.Start()
 }
+
+// RunWithTimeout runs cmd, made with exec.CommandContext, and asks it to
+// stop with SIGTERM once its context is done (001 Q18).
+//
+// A child that ignores SIGTERM never stops, and without WaitDelay nothing
+// follows up: Run waits for it forever.
+func (Broken) RunWithTimeout(cmd *exec.Cmd) error {
+	cmd.Cancel = func() error {
+		return cmd.Process.Signal(syscall.SIGTERM) // graceful first
+	}
+	return cmd.Run()
+}

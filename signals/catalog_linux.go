@@ -26,5 +26,6 @@ func init() {
 		ShellWrapper,
 		SIGPIPE,
 		InheritedIgnore,
+		WaitDelayKill,
 	}, claims)
 }

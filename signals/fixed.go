@@ -163,3 +163,21 @@ func (Fixed) StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error) {
 	signal.Notify(c, syscall.SIGTERM)
 	return func() { signal.Stop(c) }, cmd.Start()
 }
+
+// WaitDelay bounds how long a cancelled child may take to exit.
+const WaitDelay = 100 * time.Millisecond
+
+// RunWithTimeout runs cmd, made with exec.CommandContext, and asks it to
+// stop with SIGTERM once its context is done (001 Q18).
+//
+// WaitDelay is the hard stop: once the context is done and WaitDelay has
+// passed, os/exec kills the child with SIGKILL and closes its pipes, and
+// Run returns "signal: killed" ($GOROOT/src/os/exec/exec.go, WaitDelay doc
+// and watchCtx). It kills the child only, not the child's own children.
+func (Fixed) RunWithTimeout(cmd *exec.Cmd) error {
+	cmd.Cancel = func() error {
+		return cmd.Process.Signal(syscall.SIGTERM) // graceful first
+	}
+	cmd.WaitDelay = WaitDelay // then SIGKILL
+	return cmd.Run()
+}

@@ -29,6 +29,7 @@ type code interface {
 	EntrypointScript(app string) string
 	WriteReport(lines []string) error
 	StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error)
+	RunWithTimeout(cmd *exec.Cmd) error
 }
 
 var (
@@ -87,6 +88,14 @@ func relay(cmd *exec.Cmd) (flush func(), err error) {
 	return func() { w.Close(); <-done }, nil
 }
 
+// keepReportToSelf marks a grandchild's report descriptor close-on-exec,
+// so that the programs it starts in turn do not hold the pipe open.
+func keepReportToSelf() {
+	if fd, err := strconv.Atoi(os.Getenv(reportEnv)); err == nil {
+		syscall.CloseOnExec(fd)
+	}
+}
+
 // tell sends one event line to the test from a grandchild, through the
 // control pipe it inherited. It does nothing when there is none.
 func tell(format string, args ...any) {
@@ -101,16 +110,27 @@ func tell(format string, args ...any) {
 // catches the signals named in its arguments ("TERM", "URG"), tells the
 // test of each one it receives, and exits with status 7 on SIGTERM, so that
 // a supervisor's exit code can be traced back to it. With "ignore-term" it
-// reports SIGTERM and carries on.
+// reports SIGTERM and carries on; with "spawn-sleeper" it first starts a
+// child of its own, sleep(1).
 var listener = childproc.Register("signals/listener", func(args []string) int {
 	// An idle Go program never preempts itself, and with the collector off
 	// it cannot start one: every SIGURG the listener counts was sent to it.
 	debug.SetGCPercent(-1)
+	keepReportToSelf()
 	ignoreTerm := false
 	var sigs []os.Signal
 	for _, a := range args {
 		if a == "ignore-term" {
 			ignoreTerm = true
+			continue
+		}
+		if a == "spawn-sleeper" {
+			sleeper := exec.Command("sleep", "infinity")
+			if err := sleeper.Start(); err != nil {
+				tell("error: %v", err)
+				return 1
+			}
+			tell("sleeper pid=%d", sleeper.Process.Pid)
 			continue
 		}
 		sigs = append(sigs, signalNamed(a))

@@ -180,3 +180,22 @@ func TestInheritedIgnoreInGo(t *testing.T) {
 	t.Logf("a Go child of a parent ignoring SIGTERM and SIGINT: SIGTERM caught=%v ignored=%v; SIGINT ignored=%v",
 		termCaught, termIgnored, intIgnored)
 }
+
+func TestWaitDelay(t *testing.T) { catalog.Prove(t, WaitDelayKill) }
+
+// TestWaitDelayKillsOnlyTheChild shows the limit of WaitDelay: its SIGKILL
+// goes to the child's pid (os.Process.Kill), so the child's own children
+// live on, re-parented.
+func TestWaitDelayKillsOnlyTheChild(t *testing.T) {
+	p, kid := startCancelled(t, waitDelayFixed, "spawn-sleeper")
+	sleeper := p.AwaitPID(t, "sleeper")
+	p.Await(t, "run returned")
+	require.False(t, childproc.Alive(kid), "the child was killed")
+	require.True(t, childproc.Alive(sleeper), "its own child was not")
+	parent := childproc.Parent(sleeper)
+	assert.Equal(t, os.Getpid(), parent, "re-parented to the test, the nearest subreaper")
+	p.KillGroup(t)
+	res := p.Wait(t)
+	assert.Equal(t, "run returned signal: killed", res.LastEvent())
+	t.Logf("WaitDelay killed child %d; its child %d (sleep) was still running, re-parented to %d", kid, sleeper, parent)
+}
