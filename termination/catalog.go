@@ -23,5 +23,6 @@ func init() {
 		PanicInGoroutine,
 		ExitStatus,
 		FatalFromGoroutine,
+		ClosedStderr,
 	}, claims)
 }

@@ -20,3 +20,5 @@ func TestPanicInGoroutine(t *testing.T) { catalog.Prove(t, PanicInGoroutine) }
 func TestExitStatus(t *testing.T) { catalog.Prove(t, ExitStatus) }
 
 func TestFatalFromGoroutine(t *testing.T) { catalog.Prove(t, FatalFromGoroutine) }
+
+func TestClosedStderr(t *testing.T) { catalog.Prove(t, ClosedStderr) }
