@@ -273,3 +273,46 @@ func TestProcessHandles(t *testing.T) {
 	assert.Equal(t, want, res.Events)
 	t.Logf("%s", strings.Join(res.Events, "; "))
 }
+
+// textsAttr starts a worker with the Linux SysProcAttr of 000 §4 as
+// written, then with Setpgid left out.
+var textsAttr = childproc.Register("pgroups/texts-attr", func(args []string) int {
+	attr := func() *syscall.SysProcAttr {
+		return &syscall.SysProcAttr{
+			Setpgid:    true,
+			Pgid:       0,
+			Setsid:     true,
+			Pdeathsig:  syscall.SIGTERM,
+			Credential: &syscall.Credential{Uid: 65534, Gid: 65534},
+			Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID,
+		}
+	}
+	cmd := commandAt(args[0], inspector, "/nonexistent")
+	cmd.SysProcAttr = attr()
+	childproc.Emitf("as written: %s", errnoOrNil(cmd.Start()))
+
+	cmd = commandAt(args[0], inspector, "/nonexistent")
+	cmd.SysProcAttr = attr()
+	cmd.SysProcAttr.Setpgid = false
+	cmd.ExtraFiles = []*os.File{os.Stdin}
+	if err := startAndRelay(cmd, "worker", (*exec.Cmd).Start); err != nil {
+		return fail("without Setpgid", err)
+	}
+	childproc.Emitf("without Setpgid: %v", cmd.Wait())
+	return 0
+})
+
+// TestTextsLinuxSysProcAttr: the Linux example of 000 §4 cannot start
+// anything; without Setpgid it does what it meant.
+func TestTextsLinuxSysProcAttr(t *testing.T) {
+	if os.Geteuid() != 0 {
+		childproc.SkipWith(t, "needs root: the example sets a Credential and a new PID namespace", textsAttr)
+	}
+	res := childproc.Run(t, textsAttr, childproc.Args(executableCopy(t)), childproc.Timeout(5*time.Second))
+	require.Equal(t, 0, res.ExitCode, "%s %v", res.Stderr, res.Events)
+	assert.Equal(t, "as written: EPERM", res.Events[0])
+	assert.Contains(t, res.Events, "worker pid: 1", "PID 1 of a new PID namespace")
+	assert.Contains(t, res.Events, "worker Uid: 65534 65534 65534 65534")
+	assert.Equal(t, "without Setpgid: <nil>", res.LastEvent())
+	t.Logf("%s; without Setpgid the worker ran as pid 1 of its namespace with uid 65534", res.Events[0])
+}

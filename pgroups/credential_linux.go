@@ -27,7 +27,7 @@ const nobody = 65534
 var inspector = childproc.Register("pgroups/inspector", func(args []string) int {
 	fmt.Printf("worker pid: %d\n", os.Getpid())
 	for _, key := range []string{"Uid", "Gid", "Groups"} {
-		fmt.Printf("worker %s: %s\n", key, statusLine(os.Getpid(), key))
+		fmt.Printf("worker %s: %s\n", key, selfStatusLine(key)) // right inside a PID namespace too
 	}
 	fd3, err := io.ReadAll(os.NewFile(3, "secret"))
 	fmt.Printf("worker reads fd 3: %s\n", resultOf(string(fd3), err))

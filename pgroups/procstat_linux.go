@@ -66,6 +66,17 @@ func statusLine(pid int, key string) string {
 	return statusValue(string(b), key)
 }
 
+// selfStatusLine is statusLine for the calling process, through
+// /proc/self, which is right even where os.Getpid() counts in a PID
+// namespace that the mounted /proc does not show.
+func selfStatusLine(key string) string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ""
+	}
+	return statusValue(string(b), key)
+}
+
 // taskStatusLine is statusLine for one thread tid of pid.
 func taskStatusLine(pid, tid int, key string) string {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(tid) + "/status")
