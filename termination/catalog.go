@@ -24,5 +24,6 @@ func init() {
 		ExitStatus,
 		FatalFromGoroutine,
 		ClosedStderr,
+		LockOutlivesProcess,
 	}, claims)
 }

@@ -22,3 +22,5 @@ func TestExitStatus(t *testing.T) { catalog.Prove(t, ExitStatus) }
 func TestFatalFromGoroutine(t *testing.T) { catalog.Prove(t, FatalFromGoroutine) }
 
 func TestClosedStderr(t *testing.T) { catalog.Prove(t, ClosedStderr) }
+
+func TestLockOutlivesProcess(t *testing.T) { catalog.Prove(t, LockOutlivesProcess) }
