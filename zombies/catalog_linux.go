@@ -21,6 +21,7 @@ func init() {
 		NaiveReaper,
 		GoInit,
 		CompareInits,
+		Supervisor,
 	}, claims)
 }
 

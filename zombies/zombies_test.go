@@ -16,3 +16,4 @@ func TestOrphansNeedAReaper(t *testing.T) { catalog.Prove(t, OrphansNeedAReaper)
 func TestNaiveReaper(t *testing.T)        { catalog.Prove(t, NaiveReaper) }
 func TestGoInit(t *testing.T)             { catalog.Prove(t, GoInit) }
 func TestCompareInits(t *testing.T)       { catalog.Prove(t, CompareInits) }
+func TestSupervisor(t *testing.T)         { catalog.Prove(t, Supervisor) }
