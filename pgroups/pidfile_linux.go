@@ -3,6 +3,7 @@ package pgroups
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -121,21 +122,40 @@ var StalePidfile = catalog.Entry{
 	},
 }
 
-// recyclePid runs the scenario in new PID and mount namespaces (root only)
-// and checks that the stranger really got the daemon's pid.
+// recyclePid runs the scenario in new PID and mount namespaces and checks
+// that the stranger really got the daemon's pid. As root it needs nothing
+// more; otherwise it adds a user namespace in which the user is root.
 func recyclePid(t childproc.T, role childproc.Role) (res childproc.Result, pid int) {
-	if os.Geteuid() != 0 {
-		childproc.SkipWith(t, "needs root: it recycles a pid inside a PID namespace of its own", role)
+	probe := exec.Command("/bin/true")
+	probe.SysProcAttr = namespaceAttr()
+	if err := probe.Run(); err != nil {
+		childproc.SkipWith(t, "needs PID and mount namespaces (root, or user namespaces): "+err.Error(), role)
 	}
 	res = childproc.Run(t, role, childproc.Args(t.(interface{ TempDir() string }).TempDir()),
 		childproc.Timeout(5*time.Second),
-		childproc.Attr(func(a *syscall.SysProcAttr) { a.Cloneflags = syscall.CLONE_NEWPID | syscall.CLONE_NEWNS }))
+		childproc.Attr(func(a *syscall.SysProcAttr) {
+			ns := namespaceAttr()
+			a.Cloneflags, a.UidMappings, a.GidMappings = ns.Cloneflags, ns.UidMappings, ns.GidMappings
+		}))
 	require.Equal(t, 0, res.ExitCode, "%s\n%v", res.Stderr, res.Events)
 	daemon, stranger := pidsIn(res.Events, "daemon"), pidsIn(res.Events, "stranger")
 	require.Len(t, daemon, 1)
 	require.Equal(t, daemon, stranger, "the stranger got the dead daemon's pid")
 	assert.Contains(t, res.Events, "daemon ended: signal: killed")
 	return res, daemon[0]
+}
+
+// namespaceAttr gives a child PID and mount namespaces of its own:
+// directly as root, else inside a user namespace that maps the caller's
+// ids to root (user_namespaces(7)).
+func namespaceAttr() *syscall.SysProcAttr {
+	a := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS}
+	if os.Geteuid() != 0 {
+		a.Cloneflags |= syscall.CLONE_NEWUSER
+		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
+		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+	}
+	return a
 }
 
 func proveStrangerKilled(t childproc.T, role childproc.Role) {
