@@ -185,3 +185,15 @@ func (Broken) RunWithTimeout(cmd *exec.Cmd) error {
 	}
 	return cmd.Run()
 }
+
+// RunService runs serve until the process is asked to stop, then cleanup.
+//
+// It leaves SIGTERM to its default action. As PID 1 of a container that
+// is not "do nothing" (001 Q9): the Go runtime's handler catches SIGTERM,
+// re-raises it, finds that the kernel drops it for an init process, and
+// calls exit(2) ($GOROOT/src/runtime/signal_unix.go, dieFromSignal). The
+// service ends with status 2 and cleanup never runs.
+func (Broken) RunService(serve func(ctx context.Context), cleanup func()) {
+	defer cleanup()
+	serve(context.Background())
+}

@@ -27,5 +27,6 @@ func init() {
 		SIGPIPE,
 		InheritedIgnore,
 		WaitDelayKill,
+		PID1,
 	}, claims)
 }

@@ -181,3 +181,15 @@ func (Fixed) RunWithTimeout(cmd *exec.Cmd) error {
 	cmd.WaitDelay = WaitDelay // then SIGKILL
 	return cmd.Run()
 }
+
+// RunService runs serve until the process is asked to stop, then cleanup.
+//
+// It asks for SIGTERM and SIGINT with NotifyContext: serve sees its
+// context cancelled, returns, cleanup runs, and the process exits 0,
+// whether it is PID 1 or not.
+func (Fixed) RunService(serve func(ctx context.Context), cleanup func()) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	defer cleanup()
+	serve(ctx)
+}

@@ -2,6 +2,7 @@ package signals
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -30,6 +31,7 @@ type code interface {
 	WriteReport(lines []string) error
 	StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error)
 	RunWithTimeout(cmd *exec.Cmd) error
+	RunService(serve func(ctx context.Context), cleanup func())
 }
 
 var (

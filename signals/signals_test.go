@@ -199,3 +199,9 @@ func TestWaitDelayKillsOnlyTheChild(t *testing.T) {
 	assert.Equal(t, "run returned signal: killed", res.LastEvent())
 	t.Logf("WaitDelay killed child %d; its child %d (sleep) was still running, re-parented to %d", kid, sleeper, parent)
 }
+
+func TestPID1(t *testing.T) { catalog.Prove(t, PID1) }
+
+// TestNotPID1 is TestPID1's control: the same code, not PID 1, is killed by
+// SIGTERM, its default action, with no exit status of its own.
+func TestNotPID1(t *testing.T) { proveKilledBy(syscall.SIGTERM)(t, pid1Broken) }
