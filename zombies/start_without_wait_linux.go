@@ -12,7 +12,14 @@ import (
 
 // The scenario launches a helper that exits at once, reports its pid and
 // stays alive, so that only it could reap the helper.
+// With an argument it shows instead how a detector catches the leak.
 var launchBroken, launchFixed = pair("zombies/start-without-wait", func(c code, args []string) int {
+	if len(args) > 0 && args[0] == "execwait" {
+		return launchAndCollect(c)
+	}
+	if len(args) > 0 && args[0] == "goleak" {
+		return launchAndFindLeaks(c)
+	}
 	cmd := childproc.Command(exitWith, "0")
 	if err := c.Launch(cmd); err != nil {
 		return fail("launch", err)

@@ -17,3 +17,23 @@ func TestNaiveReaper(t *testing.T)        { catalog.Prove(t, NaiveReaper) }
 func TestGoInit(t *testing.T)             { catalog.Prove(t, GoInit) }
 func TestCompareInits(t *testing.T)       { catalog.Prove(t, CompareInits) }
 func TestSupervisor(t *testing.T)         { catalog.Prove(t, Supervisor) }
+
+// Two detectors catch a Cmd that was started and never waited for.
+func TestLeakDetectors(t *testing.T) {
+	t.Run("GODEBUG=execwait=2 panics at GC on the leaked Cmd", func(t *testing.T) {
+		proveExecwaitPanics(t)
+	})
+	t.Run("goleak names the watchCtx goroutine of a leaked CommandContext", func(t *testing.T) {
+		proveGoleakSees(t, launchBroken, true)
+	})
+	t.Run("goleak finds nothing once Launch waits", func(t *testing.T) {
+		proveGoleakSees(t, launchFixed, false)
+	})
+}
+
+// An exec.Cmd from Command to Wait, and its single use.
+func TestCmdLifecycle(t *testing.T) {
+	t.Run("Command looks up the path, and a Cmd runs once", func(t *testing.T) { proveLifecycle(t) })
+	t.Run("an *os.File as Stdout is handed to the child, with no goroutine", func(t *testing.T) { proveStdio(t, "file") })
+	t.Run("a bytes.Buffer as Stdout costs a pipe and a copying goroutine", func(t *testing.T) { proveStdio(t, "buffer") })
+}
