@@ -197,3 +197,17 @@ func (Broken) RunService(serve func(ctx context.Context), cleanup func()) {
 	defer cleanup()
 	serve(context.Background())
 }
+
+// WatchInterrupts returns a channel for SIGINT, in a program that also
+// loads a C library with initLib (through cgo).
+//
+// Many C libraries install their own signal handlers when they start, and
+// one installed after Go's simply replaces it: SIGINT then runs the
+// library's handler only. The channel never hears it, and Ctrl-C no longer
+// ends the program.
+func (Broken) WatchInterrupts(initLib func()) <-chan os.Signal {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt)
+	initLib()
+	return c
+}

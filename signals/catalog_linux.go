@@ -28,5 +28,6 @@ func init() {
 		InheritedIgnore,
 		WaitDelayKill,
 		PID1,
+		CgoHandler,
 	}, claims)
 }

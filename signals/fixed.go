@@ -193,3 +193,20 @@ func (Fixed) RunService(serve func(ctx context.Context), cleanup func()) {
 	defer cleanup()
 	serve(ctx)
 }
+
+// WatchInterrupts returns a channel for SIGINT, in a program that also
+// loads a C library with initLib (through cgo).
+//
+// It takes SIGINT back once the library has started. Notify alone would
+// not: the runtime believes its handler is still in place and leaves the
+// library's there. Ignore clears that belief, so the Notify that follows
+// installs Go's handler again ($GOROOT/src/runtime/signal_unix.go,
+// sigignore and sigenable). Better still, configure the library not to
+// install handlers, or make it call the handler it replaced.
+func (Fixed) WatchInterrupts(initLib func()) <-chan os.Signal {
+	c := make(chan os.Signal, 1)
+	initLib()
+	signal.Ignore(os.Interrupt)
+	signal.Notify(c, os.Interrupt)
+	return c
+}

@@ -32,6 +32,7 @@ type code interface {
 	StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error)
 	RunWithTimeout(cmd *exec.Cmd) error
 	RunService(serve func(ctx context.Context), cleanup func())
+	WatchInterrupts(initLib func()) <-chan os.Signal
 }
 
 var (

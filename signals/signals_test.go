@@ -205,3 +205,20 @@ func TestPID1(t *testing.T) { catalog.Prove(t, PID1) }
 // TestNotPID1 is TestPID1's control: the same code, not PID 1, is killed by
 // SIGTERM, its default action, with no exit status of its own.
 func TestNotPID1(t *testing.T) { proveKilledBy(syscall.SIGTERM)(t, pid1Broken) }
+
+func TestCgoHandler(t *testing.T) { catalog.Prove(t, CgoHandler) }
+
+// TestCgoHandlerVariants shows why the fix needs Ignore before Notify, and
+// what 000 §7 means by a cgo program that ignores SIGINT: with the C
+// library's handler in place, SIGINT neither reaches Go nor ends the
+// process, and a Notify after the library started changes nothing.
+func TestCgoHandlerVariants(t *testing.T) {
+	for _, mode := range []string{"no-notify", "notify-after"} {
+		t.Run(mode, func(t *testing.T) {
+			res := interruptLoaded(t, cgoVariant, childproc.Args(mode))
+			require.Equal(t, 0, res.ExitCode, "%s; stderr:\n%s", res.Status(), res.Stderr)
+			assert.Equal(t, []string{`C library logged "C handler ran"`, "Go channel got nothing"}, res.Events)
+			t.Logf("C library loaded, %s, SIGINT: %q; the process survived (%s)", mode, res.Events, res.Status())
+		})
+	}
+}
