@@ -31,5 +31,3 @@ func init() {
 		StalePidfile,
 	}, claims)
 }
-
-var claims = []catalog.Claim{}
