@@ -56,7 +56,7 @@ func (r *initRun) signal(t childproc.T, sig syscall.Signal) {
 	t.Helper()
 	if r.goInit {
 		childproc.Poll(t, 5*time.Second, "the init waits for its app", func() bool {
-			return childproc.BlockedIn(r.p.Pid, "do_wait")
+			return waitsForChild(r.p.Pid)
 		})
 	}
 	r.p.Signal(t, sig)
@@ -87,4 +87,16 @@ func (r *initRun) zombieChildren() int {
 		}
 	}
 	return n
+}
+
+// waitsForChild reports whether a thread of pid sleeps in the kernel's
+// do_wait, inside wait4 or waitid. The name is matched whole: on Linux 6.18
+// every idle Go thread sleeps in futex_do_wait.
+func waitsForChild(pid int) bool {
+	for _, w := range childproc.WaitChannels(pid) {
+		if w == "do_wait" {
+			return true
+		}
+	}
+	return false
 }

@@ -37,3 +37,24 @@ func TestCmdLifecycle(t *testing.T) {
 	t.Run("an *os.File as Stdout is handed to the child, with no goroutine", func(t *testing.T) { proveStdio(t, "file") })
 	t.Run("a bytes.Buffer as Stdout costs a pipe and a copying goroutine", func(t *testing.T) { proveStdio(t, "buffer") })
 }
+
+// What Wait waits for, and what WaitDelay does about it.
+func TestWaitDelay(t *testing.T) {
+	ms := waitDelay.String()
+	t.Run("Wait waits for an orphan that holds the stdout pipe", func(t *testing.T) {
+		proveWaitStuck(t, "pipe-held")
+	})
+	t.Run("WaitDelay gives up on the pipe with ErrWaitDelay", func(t *testing.T) {
+		proveWaitReturns(t, "Run: exec: WaitDelay expired before I/O complete; ErrWaitDelay=true", "pipe-held", ms)
+	})
+	t.Run("a SIGTERM Cancel the child ignores leaves Wait blocked", func(t *testing.T) {
+		proveWaitStuck(t, "term-ignored")
+	})
+	t.Run("the default Cancel kills the child without WaitDelay", func(t *testing.T) {
+		proveWaitReturns(t, "Wait: signal: killed; killed by SIGKILL", "kill")
+	})
+	t.Run("WaitDelay kills a child that ignores the Cancel signal", func(t *testing.T) {
+		proveWaitReturns(t, "Wait: signal: killed; killed by SIGKILL", "term-ignored", ms)
+	})
+	t.Run("WaitDelay arrived in Go 1.20", func(t *testing.T) { proveWaitDelayIsGo120(t) })
+}
