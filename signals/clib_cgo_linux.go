@@ -6,6 +6,7 @@ package signals
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
 
 static int fakelib_log = -1;
 
@@ -28,8 +29,18 @@ static void fakelib_init(int log_fd) {
 	fakelib_log = log_fd;
 	sigaction(SIGINT, &sa, NULL);
 }
+
+// c_read blocks in read(2), in C, and returns its result and errno.
+static long c_read(int fd, int *err) {
+	char b;
+	long n = read(fd, &b, 1);
+	*err = n < 0 ? errno : 0;
+	return n;
+}
 */
 import "C"
+
+import "syscall"
 
 // haveCgo says whether this build can load the C library.
 const haveCgo = true
@@ -38,4 +49,15 @@ const haveCgo = true
 // logFD each time its SIGINT handler runs.
 func cLibrary(logFD int) (initLib func()) {
 	return func() { C.fakelib_init(C.int(logFD)) }
+}
+
+// cRead reads one byte from fd in C code, blocking there, as a C library
+// call does.
+func cRead(fd int) (int, error) {
+	var errno C.int
+	n := C.c_read(C.int(fd), &errno)
+	if n < 0 {
+		return int(n), syscall.Errno(errno)
+	}
+	return int(n), nil
 }
