@@ -55,10 +55,11 @@ var PID1 = catalog.Entry{
 	},
 }
 
-// asInit starts role as PID 1 of a new PID namespace: as root directly,
-// otherwise inside a new user namespace, where the test's uid is root. It
-// skips the test, with the reason, where neither is allowed.
-func asInit(t childproc.T, role childproc.Role) *childproc.Proc {
+// newPIDNamespace returns the SysProcAttr change that makes a child PID 1
+// of a new PID namespace: as root directly, otherwise inside a new user
+// namespace, where the test's uid is root. It skips the test, with the
+// reason, where neither is allowed, counting roles as accounted for.
+func newPIDNamespace(t childproc.T, roles ...childproc.Role) func(*syscall.SysProcAttr) {
 	t.Helper()
 	attr := func(a *syscall.SysProcAttr) { a.Cloneflags = syscall.CLONE_NEWPID }
 	how := "a new PID namespace"
@@ -75,9 +76,15 @@ func asInit(t childproc.T, role childproc.Role) *childproc.Proc {
 	probe.SysProcAttr = &syscall.SysProcAttr{}
 	attr(probe.SysProcAttr)
 	if err := probe.Run(); err != nil {
-		childproc.SkipWith(t, fmt.Sprintf("needs %s, which this system refuses: %v", how, err), pid1Broken, pid1Fixed)
+		childproc.SkipWith(t, fmt.Sprintf("needs %s, which this system refuses: %v", how, err), roles...)
 	}
-	p := childproc.Start(t, role, childproc.Attr(attr))
+	return attr
+}
+
+// asInit starts role as PID 1 of a new PID namespace.
+func asInit(t childproc.T, role childproc.Role) *childproc.Proc {
+	t.Helper()
+	p := childproc.Start(t, role, childproc.Attr(newPIDNamespace(t, pid1Broken, pid1Fixed)))
 	p.WaitReady(t)
 	require.Contains(t, p.Events(), "pid 1 in its namespace")
 	return p

@@ -222,3 +222,30 @@ func TestCgoHandlerVariants(t *testing.T) {
 		})
 	}
 }
+
+// TestShellWrapperAsPID1 checks 001 Q25: a shell wrapper as PID 1 of a
+// container. The shell has no handler, so the kernel drops the SIGTERM
+// for the namespace's init: the shell survives, and the program under it
+// is never told. The SIGKILL that follows ends the shell, and with it the
+// whole namespace: the program dies without a shutdown.
+func TestShellWrapperAsPID1(t *testing.T) {
+	attr := newPIDNamespace(t, wrapper)
+	p := childproc.Start(t, wrapper, childproc.Args("/bin/sh", "APP"), childproc.Attr(attr))
+	p.Await(t, "listener pid=")
+	members := p.Leftovers()
+	require.Len(t, members, 1, "the program runs under the shell")
+	p.Signal(t, syscall.SIGTERM)
+	childproc.Poll(t, childproc.DefaultTimeout, "the SIGTERM is gone", func() bool {
+		return !pending(p.Pid, syscall.SIGTERM)
+	})
+	require.True(t, childproc.Alive(p.Pid), "the shell, PID 1, survived SIGTERM")
+	p.Signal(t, syscall.SIGKILL)
+	res := p.Wait(t)
+	require.Equal(t, syscall.SIGKILL, res.Signal, res.Status())
+	childproc.Poll(t, childproc.DefaultTimeout, "the namespace is torn down", func() bool {
+		return !childproc.Alive(members[0])
+	})
+	assert.NotContains(t, res.Events, "listener got SIGTERM", "the program never had a graceful path")
+	t.Logf("shell as PID 1: SIGTERM dropped, shell alive; SIGKILL: shell %s, program %d gone with it, never told",
+		res.Status(), members[0])
+}
