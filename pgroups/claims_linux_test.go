@@ -316,3 +316,33 @@ func TestTextsLinuxSysProcAttr(t *testing.T) {
 	assert.Equal(t, "without Setpgid: <nil>", res.LastEvent())
 	t.Logf("%s; without Setpgid the worker ran as pid 1 of its namespace with uid 65534", res.Events[0])
 }
+
+// portableAttr starts a worker with the portable sysProcAttr of
+// proc_unix.go and ends it through its group.
+var portableAttr = childproc.Register("pgroups/portable-attr", func([]string) int {
+	cmd := childproc.Command(sleeper)
+	cmd.SysProcAttr = sysProcAttr()
+	if err := cmd.Start(); err != nil {
+		return fail("start", err)
+	}
+	pid := cmd.Process.Pid
+	childproc.Emitf("worker %d in group %d", pid, childproc.Group(pid))
+	childproc.Emitf("kill(-%d, SIGTERM): %s", pid, errnoOrNil(syscall.Kill(-pid, syscall.SIGTERM)))
+	childproc.Emitf("worker ended: %v", cmd.Wait())
+	return 0
+})
+
+// TestPortableSysProcAttr: the Unix sysProcAttr of 000 §4 gives the child
+// a group of its own, which kill(-pid) reaches.
+func TestPortableSysProcAttr(t *testing.T) {
+	res := childproc.Run(t, portableAttr, childproc.Timeout(5*time.Second))
+	require.Equal(t, 0, res.ExitCode, "%s %v", res.Stderr, res.Events)
+	require.Len(t, res.Events, 3)
+	var pid, pgid int
+	_, err := fmt.Sscanf(res.Events[0], "worker %d in group %d", &pid, &pgid)
+	require.NoError(t, err)
+	assert.Equal(t, pid, pgid, "the worker leads its own group")
+	assert.Equal(t, fmt.Sprintf("kill(-%d, SIGTERM): nil", pid), res.Events[1])
+	assert.Equal(t, "worker ended: signal: terminated", res.Events[2])
+	t.Logf("%s", strings.Join(res.Events, "; "))
+}
