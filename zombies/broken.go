@@ -111,11 +111,13 @@ func (Broken) Supervise(ctx context.Context, newCmd func(context.Context) *exec.
 	backoff := b.Initial
 	for {
 		cmd := newCmd(ctx)
+		start := time.Now()
 		err := cmd.Run()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		log.Printf("child died (%v); restarting in %v", err, backoff)
+		ran := time.Since(start)
+		log.Printf("child died after %v (%v); restarting in %v", ran, err, backoff)
 		select {
 		case <-time.After(backoff):
 		case <-ctx.Done():

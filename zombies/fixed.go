@@ -131,10 +131,11 @@ func (Fixed) Supervise(ctx context.Context, newCmd func(context.Context) *exec.C
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if time.Since(start) > b.Healthy {
+		ran := time.Since(start)
+		if ran > b.Healthy {
 			backoff = b.Initial
 		}
-		log.Printf("child died (%v); restarting in %v", err, backoff)
+		log.Printf("child died after %v (%v); restarting in %v", ran, err, backoff)
 		select {
 		case <-time.After(backoff):
 		case <-ctx.Done():

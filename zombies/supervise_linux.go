@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,14 +30,16 @@ type Backoff struct {
 // The policy of 001 Q16 (1 s doubling to a one-minute cap, reset after 30 s
 // of health) scaled down to milliseconds. The cap is not a power of two
 // times the start, so that a doubling that overshoots it shows.
-var policy = Backoff{Initial: 4 * time.Millisecond, Max: 24 * time.Millisecond, Healthy: 200 * time.Millisecond}
+var policy = Backoff{Initial: 4 * time.Millisecond, Max: 24 * time.Millisecond, Healthy: 250 * time.Millisecond}
 
 // The crasher's script: runs 1-5 crash at once, run 6 lives longer than
-// policy.Healthy and then crashes, runs 7 and 8 crash at once.
+// policy.Healthy and then crashes, runs 7 and 8 crash at once. Without a
+// reset the waits are 4, 8, 16, 32 (the doubling overshoots the 24 ms cap),
+// then 32 for ever; with one they are 4, 8, 16, 24, 24, then 4, 8, 16.
 const (
 	crasherRuns = 8
 	healthyRun  = 6
-	healthyLife = 250 * time.Millisecond
+	healthyLife = 300 * time.Millisecond
 )
 
 // crasher is the supervised service. It appends the time it started (the
@@ -116,13 +119,20 @@ var Supervisor = catalog.Entry{
 	},
 }
 
-// expectedWaits is what a supervisor following the policy must wait after
-// each run of the crasher's script, derived from the policy.
-func expectedWaits(reset, capped bool) []time.Duration {
+// A decision is one line of the supervisor's log: how long the run it
+// saw lasted, and how long it said it would wait.
+type decision struct{ ran, wait time.Duration }
+
+// policyWaits is what a supervisor following the policy must wait after
+// each run, given how long each run lasted by the supervisor's own clock.
+// Run 6 outlives policy.Healthy by construction; the others crash at once,
+// but on a loaded machine one may take long enough to count as healthy,
+// and the rule says what must follow then too.
+func policyWaits(ds []decision, reset, capped bool) []time.Duration {
 	var waits []time.Duration
 	backoff := policy.Initial
-	for run := 1; run <= crasherRuns; run++ {
-		if reset && run == healthyRun {
+	for _, d := range ds {
+		if reset && d.ran > policy.Healthy {
 			backoff = policy.Initial
 		}
 		waits = append(waits, backoff)
@@ -137,7 +147,7 @@ func expectedWaits(reset, capped bool) []time.Duration {
 
 // supervised runs the scenario and returns the supervisor's decisions and
 // the gaps between the crasher's starts, from the crasher's own log.
-func supervised(t childproc.T, role childproc.Role) (waits, gaps []time.Duration) {
+func supervised(t childproc.T, role childproc.Role) (ds []decision, waits, gaps []time.Duration) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "zombies-supervise-")
 	require.NoError(t, err)
@@ -147,12 +157,21 @@ func supervised(t childproc.T, role childproc.Role) (waits, gaps []time.Duration
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, "supervise returned: context canceled", res.LastEvent())
 	for _, e := range res.Events {
-		if _, s, ok := strings.Cut(e, "restarting in "); ok {
-			d, err := time.ParseDuration(s)
-			require.NoError(t, err)
-			waits = append(waits, d)
+		var ran, wait string
+		if _, err := fmt.Sscanf(e, "child died after %s (exit status 1); restarting in %s", &ran, &wait); err != nil {
+			continue
 		}
+		var d decision
+		d.ran, err = time.ParseDuration(ran)
+		require.NoError(t, err)
+		d.wait, err = time.ParseDuration(wait)
+		require.NoError(t, err)
+		ds = append(ds, d)
+		waits = append(waits, d.wait)
 	}
+	require.Len(t, ds, crasherRuns, "one decision per crash: %q", res.Events)
+	require.Greater(t, ds[healthyRun-1].ran, policy.Healthy, "run %d was healthy", healthyRun)
+
 	b, err := os.ReadFile(startLog)
 	require.NoError(t, err)
 	var starts []int64
@@ -174,22 +193,33 @@ func supervised(t childproc.T, role childproc.Role) (waits, gaps []time.Duration
 		}
 		assert.GreaterOrEqual(t, gap, least, "start %d came %v after start %d", i+2, gap, i+1)
 	}
-	return waits, gaps
+	return ds, waits, gaps
 }
 
 func proveBackoffNeverResets(t childproc.T, role childproc.Role) {
-	waits, gaps := supervised(t, role)
-	assert.Equal(t, expectedWaits(false, false), waits)
+	ds, waits, gaps := supervised(t, role)
+	assert.Equal(t, policyWaits(ds, false, false), waits)
+	assert.Equal(t, []time.Duration{4, 8, 16, 32, 32, 32, 32, 32}, divide(waits, time.Millisecond), "derived from the policy by hand")
 	assert.Greater(t, waits[healthyRun-1], policy.Max, "the wait overshoots the cap")
 	t.Logf("waits %v (cap %v): run %d lived %v and was still followed by a %v wait; starts came %v apart",
-		waits, policy.Max, healthyRun, healthyLife, waits[healthyRun-1], rounded(gaps))
+		waits, policy.Max, healthyRun, ds[healthyRun-1].ran.Round(time.Millisecond), waits[healthyRun-1], rounded(gaps))
 }
 
 func proveBackoffResets(t childproc.T, role childproc.Role) {
-	waits, gaps := supervised(t, role)
-	assert.Equal(t, expectedWaits(true, true), waits)
+	ds, waits, gaps := supervised(t, role)
+	assert.Equal(t, policyWaits(ds, true, true), waits)
+	assert.Equal(t, policy.Initial, waits[healthyRun-1], "a healthy run resets the wait")
+	assert.LessOrEqual(t, slices.Max(waits), policy.Max, "the cap holds")
 	t.Logf("waits %v (cap %v): reset to %v after run %d lived %v; starts came %v apart",
-		waits, policy.Max, policy.Initial, healthyRun, healthyLife, rounded(gaps))
+		waits, policy.Max, policy.Initial, healthyRun, ds[healthyRun-1].ran.Round(time.Millisecond), rounded(gaps))
+}
+
+func divide(ds []time.Duration, unit time.Duration) []time.Duration {
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d / unit
+	}
+	return out
 }
 
 func rounded(ds []time.Duration) []time.Duration {

@@ -16,10 +16,16 @@ func TestOrphansNeedAReaper(t *testing.T) { catalog.Prove(t, OrphansNeedAReaper)
 func TestNaiveReaper(t *testing.T)        { catalog.Prove(t, NaiveReaper) }
 func TestGoInit(t *testing.T)             { catalog.Prove(t, GoInit) }
 func TestCompareInits(t *testing.T)       { catalog.Prove(t, CompareInits) }
-func TestSupervisor(t *testing.T)         { catalog.Prove(t, Supervisor) }
+
+// The supervisor's proof waits out its back-offs: it runs beside the others.
+func TestSupervisor(t *testing.T) {
+	t.Parallel()
+	catalog.Prove(t, Supervisor)
+}
 
 // Two detectors catch a Cmd that was started and never waited for.
 func TestLeakDetectors(t *testing.T) {
+	t.Parallel() // goleak retries for half a second before it reports
 	t.Run("GODEBUG=execwait=2 panics at GC on the leaked Cmd", func(t *testing.T) {
 		proveExecwaitPanics(t)
 	})
