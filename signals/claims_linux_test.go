@@ -255,3 +255,29 @@ func TestSignalToThreadInC(t *testing.T) {
 		"C read returned 1, error <nil>"}, res.Events)
 	t.Logf("SIGUSR1 to thread %d blocked in C read(2): %q", tid, res.Events[1:])
 }
+
+// TestClaimsNameRealTests keeps the claim records honest: each names a
+// test function of this package that exists, and only NOT TESTED claims
+// name none.
+func TestClaimsNameRealTests(t *testing.T) {
+	tests := map[string]bool{}
+	files, err := filepath.Glob("*_test.go")
+	require.NoError(t, err)
+	for _, f := range files {
+		af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, d := range af.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && strings.HasPrefix(fn.Name.Name, "Test") {
+				tests["signals."+fn.Name.Name] = true
+			}
+		}
+	}
+	for _, c := range claims {
+		if c.Verdict == "NOT TESTED" {
+			assert.Empty(t, c.Test, c.ID)
+			continue
+		}
+		assert.True(t, tests[c.Test], "%s names %q, which is not a test here", c.ID, c.Test)
+	}
+	t.Logf("%d claims, each naming one of the package's %d tests or none when not tested", len(claims), len(tests))
+}

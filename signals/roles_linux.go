@@ -166,15 +166,6 @@ func signalNamed(name string) syscall.Signal {
 	panic("unknown signal " + name)
 }
 
-// start starts cmd for a scenario and reports the pid under name.
-func start(cmd *exec.Cmd, name string) error {
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	childproc.EmitPID(name, cmd.Process.Pid)
-	return nil
-}
-
 // fail reports an unexpected error from a scenario and returns status 1.
 func fail(err error) int {
 	childproc.Emitf("error: %v", err)
