@@ -68,9 +68,14 @@ func proveThreadKeptAlive(t childproc.T, role childproc.Role) {
 	p := childproc.Start(t, role, childproc.Args(lockMainThread), childproc.Timeout(5*time.Second))
 	worker := p.AwaitPID(t, "worker")
 	p.WaitReady(t)
-	forker := forkingThread(p.Pid, worker)
-	require.NotZero(t, forker, "the thread that forked the worker is alive")
-	assert.NotEqual(t, p.Pid, forker, "and it is not the main thread")
+	// The worker's parent thread is the one that forked it, not the main
+	// thread it would be handed to if that one exited, and it sleeps in
+	// waitid: the locked goroutine is waiting for the worker.
+	var forker int
+	childproc.Poll(t, 5*time.Second, "the forking thread waits for the worker", func() bool {
+		forker = forkingThread(p.Pid, worker)
+		return forker != 0 && forker != p.Pid && strings.Contains(threadWchan(p.Pid, forker), "do_wait")
+	})
 	require.True(t, childproc.Alive(worker), "the worker runs")
 	// Pdeathsig still does its job when the parent itself dies.
 	p.Signal(t, syscall.SIGKILL)
@@ -81,7 +86,7 @@ func proveThreadKeptAlive(t childproc.T, role childproc.Role) {
 	assert.Equal(t, syscall.SIGTERM, exitSignal(worker), "the kernel sent the parent-death signal")
 	state := describe(worker)
 	p.KillGroup(t)
-	t.Logf("worker %d was a child of locked thread %d of parent %d, which kept it; the parent killed, worker %s",
+	t.Logf("worker %d was a child of locked thread %d of parent %d, alive and waiting in do_wait; the parent killed, worker %s",
 		worker, forker, p.Pid, state)
 }
 
@@ -100,4 +105,10 @@ func forkingThread(pid, child int) int {
 		}
 	}
 	return 0
+}
+
+// threadWchan is the kernel function thread tid of pid sleeps in.
+func threadWchan(pid, tid int) string {
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(tid) + "/wchan")
+	return string(b)
 }
