@@ -65,9 +65,9 @@ var NaiveReaper = catalog.Entry{
 		"and have the reaper wait for each unowned child by pid (or give every wait to a single owner, as tini does).",
 	Sources: []string{"000 §10", "001 Q7", "001 Q28"},
 	Refs: []string{
-		"golang/go#60481 (os/exec: Wait races with a Wait4(-1) reaper)",
-		"ramr/go-reaper (README: the reaper can reap a child your code waits for; run the workload as a child of a pure reaper)",
-		"hashicorp/go-reap (ReapChildren takes a *sync.RWMutex: hold the read lock around Start and Wait)",
+		"golang/go#60481",
+		"ramr/go-reaper issues #2 and #11 (\"wait: no child processes\" beside exec.Cmd); its README's \"Into The Woods\" runs the reaper as PID 1 and the work in a forked child",
+		"hashicorp/go-reap README: ReapChildren \"will steal the results\" of Go's exec; take the read side of its reapLock RWMutex around a wait",
 	},
 	Func: "Reap",
 	Test: "TestNaiveReaper",
