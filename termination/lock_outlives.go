@@ -39,12 +39,12 @@ var LockOutlivesProcess = catalog.Entry{
 		"although none is. Temporary files pile up the same way.",
 	Cause: "The runtime runs a finalizer or a runtime.AddCleanup function only after a garbage collection " +
 		"has found the object unreachable, and runs none at exit ($GOROOT/src/runtime/mfinal.go, SetFinalizer: " +
-		"\"not guaranteed to run before the program exits\"). A short program ends before any collection. " +
+		"\"There is no guarantee that finalizers will run before a program exits\"). A short program ends before any collection. " +
 		"The kernel releases what lives in the process (memory, descriptors, flock locks), not files on disk.",
 	Fix: "Release explicitly, with a deferred call on every return path, and keep os.Exit in main only. " +
 		"Where even a crash must release the lock, lock with flock(2) on an open descriptor, which the kernel drops when the process ends.",
 	Sources: []string{"000 §1", "000 §11"},
-	Refs:    []string{"runtime.AddCleanup doc: \"There is no guarantee that cleanups will run before the program exits\""},
+	Refs:    []string{"runtime.AddCleanup doc: \"not guaranteed to run before program exit\""},
 	Func:    "RunExclusive",
 	Test:    "TestLockOutlivesProcess",
 	Broken: catalog.Half{
