@@ -17,9 +17,11 @@ import (
 // on every Cmd that panics if the Cmd was started and never waited for
 // (os/exec.Command in $GOROOT/src/os/exec/exec.go).
 func launchAndCollect(c code) int {
-	if err := launchHelper(c); err != nil {
+	pid, err := launchHelper(c)
+	if err != nil {
 		return fail("launch", err)
 	}
+	awaitExit(pid) // so that the panic leaves no helper running
 	for range 1000 {
 		runtime.GC()
 		runtime.Gosched()
@@ -30,8 +32,20 @@ func launchAndCollect(c code) int {
 
 // launchHelper launches a helper and forgets its Cmd, which is unreachable
 // once this function returns.
-func launchHelper(c code) error {
-	return c.Launch(childproc.Command(exitWith, "0"))
+func launchHelper(c code) (pid int, err error) {
+	cmd := childproc.Command(exitWith, "0")
+	if err := c.Launch(cmd); err != nil {
+		return 0, err
+	}
+	return cmd.Process.Pid, nil
+}
+
+// awaitExit returns once child pid has exited, without reaping it (waitid
+// with WNOWAIT). If a Wait reaped it first, waitid fails with ECHILD, which
+// means the same.
+func awaitExit(pid int) {
+	var info unix.Siginfo
+	unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
 }
 
 // launchAndFindLeaks launches a helper with exec.CommandContext, waits until
@@ -47,10 +61,7 @@ func launchAndFindLeaks(c code) int {
 	if err := c.Launch(cmd); err != nil {
 		return fail("launch", err)
 	}
-	// Wait until it has exited, without reaping it (WNOWAIT); a Wait that
-	// reaped it first makes this return ECHILD, which is as good.
-	var info unix.Siginfo
-	unix.Waitid(unix.P_PID, cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+	awaitExit(cmd.Process.Pid)
 	if err := goleak.Find(); err != nil {
 		childproc.Emitf("goleak: %v", err)
 		return 0
