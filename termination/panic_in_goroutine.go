@@ -46,7 +46,8 @@ var PanicInGoroutine = catalog.Entry{
 	Fix: "Recover in each goroutine and hand the panic back as an error: a group that does what " +
 		"errgroup.Group does, plus a deferred recover in the goroutine it starts.",
 	Sources: []string{"000 §1", "000 §11", "000 §19", "001 Q10"},
-	Refs:    []string{"Go spec, Handling panics: recover returns nil unless called by a deferred function of the panicking goroutine"},
+	Refs: []string{"Go spec, Handling panics: \"The return value of recover is nil when the goroutine is not panicking " +
+		"or recover was not called directly by a deferred function.\""},
 	Func:    "ProcessAll",
 	Test:    "TestPanicInGoroutine",
 	Broken: catalog.Half{
