@@ -48,8 +48,8 @@ var PanicInGoroutine = catalog.Entry{
 	Sources: []string{"000 §1", "000 §11", "000 §19", "001 Q10"},
 	Refs: []string{"Go spec, Handling panics: \"The return value of recover is nil when the goroutine is not panicking " +
 		"or recover was not called directly by a deferred function.\""},
-	Func:    "ProcessAll",
-	Test:    "TestPanicInGoroutine",
+	Func: "ProcessAll",
+	Test: "TestPanicInGoroutine",
 	Broken: catalog.Half{
 		Says:  "the worker's panic ends the process; main's recover never sees it",
 		Role:  panicInGoroutineBroken,
