@@ -4,6 +4,7 @@ package termination
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -70,8 +71,9 @@ func proveMechanism(t *testing.T, m mechanism, cgo bool) outcome {
 		p.Signal(t, m.Signal)
 	}
 	var res childproc.Result
+	hang := ""
 	if want.Exit == hangs {
-		res = proveNoGoroutineLeft(t, p, m)
+		res, hang = proveNoGoroutineLeft(t, p, m)
 	} else {
 		res = p.Wait(t)
 		require.False(t, res.TimedOut, "the child hung: %s", res.Stacks)
@@ -86,8 +88,8 @@ func proveMechanism(t *testing.T, m mechanism, cgo bool) outcome {
 		// Main's deferred calls ran first, then the other goroutine went on.
 		assert.Equal(t, []string{endingDeferRan, otherWorked, otherDeferRan}, res.Events)
 	}
-	t.Logf("%s: %s; defers here %s, elsewhere %s; deferred Flush %s; finalizer %s; stderr: %s",
-		m.Name, got.Exit, got.EndingDefers, got.OtherDefers, flushedCell(got.Flushed), got.Finalizer, got.Stderr)
+	t.Logf("%s: %s; defers here %s, elsewhere %s; deferred Flush %s; finalizer %s; stderr: %s%s",
+		m.Name, got.Exit, got.EndingDefers, got.OtherDefers, flushedCell(got.Flushed), got.Finalizer, got.Stderr, hang)
 	return got
 }
 
@@ -95,7 +97,7 @@ func proveMechanism(t *testing.T, m mechanism, cgo bool) outcome {
 // Goexit lives on with no goroutine of its own: once its last event is in,
 // every thread sleeps in the kernel, and the stack dump that Stop takes
 // holds the runtime's goroutines only.
-func proveNoGoroutineLeft(t *testing.T, p *childproc.Proc, m mechanism) childproc.Result {
+func proveNoGoroutineLeft(t *testing.T, p *childproc.Proc, m mechanism) (res childproc.Result, evidence string) {
 	last := endingDeferRan
 	if m.Other == otherWorksOn {
 		last = otherDeferRan
@@ -111,13 +113,12 @@ func proveNoGoroutineLeft(t *testing.T, p *childproc.Proc, m mechanism) childpro
 		return len(wchans) > 0
 	})
 	wchans := childproc.WaitChannels(p.Pid)
-	res := p.Stop(t)
+	res = p.Stop(t)
 	d := parseDump(res.Stacks)
 	assert.Zero(t, d.ours, "no goroutine of the program is left:\n%s", res.Stacks)
 	assert.NotZero(t, d.runtimes, "the dump shows the runtime's goroutines:\n%s", res.Stacks)
-	t.Logf("after main's Goexit every thread slept (%s) and the dump held %d runtime goroutines and none of the program's",
+	return res, fmt.Sprintf("; every thread slept (%s) and the SIGQUIT dump held %d runtime goroutines and none of the program's",
 		strings.Join(wchans, ", "), d.runtimes)
-	return res
 }
 
 const (
