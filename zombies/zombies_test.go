@@ -64,3 +64,8 @@ func TestWaitDelay(t *testing.T) {
 	})
 	t.Run("WaitDelay arrived in Go 1.20", func(t *testing.T) { proveWaitDelayIsGo120(t) })
 }
+
+// A shell wrapper as PID 1 (the other broken init of 001 Q28's question).
+func TestShellAsPID1(t *testing.T) {
+	t.Run("sh -c as PID 1 drops SIGTERM and forwards nothing", func(t *testing.T) { proveShellDropsSIGTERM(t) })
+}
