@@ -85,7 +85,7 @@ var claims = []catalog.Claim{
 		Observed: "Linux: the program finds its motd.txt beside os.Executable() whatever argv[0] says; but after its file is deleted " +
 			"while it runs, os.Executable() returns the old path (\" (deleted)\" stripped, os/executable_procfs.go), which no longer exists.",
 		Correction: "macOS: Go does not call _NSGetExecutablePath; it uses the executable_path= string the kernel passes " +
-			"(runtime/os_darwin.go, os/executable_darwin.go). And the answer can be stale: a path that is gone or, after a rename, another file.",
+			"(runtime/os_darwin.go, os/executable_darwin.go). And the answer can be stale: a path that is gone, or that a new install has since filled with another file.",
 		Test: "envs.TestExecutableAfterDelete",
 	},
 	{

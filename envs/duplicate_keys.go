@@ -30,18 +30,18 @@ var duplicateKeysBroken, duplicateKeysFixed = pair("envs/duplicate-keys", func(c
 		return 1
 	}
 	out, err := startProcess(goChild.Path, goChild.Args, env)
-	runProbe("StartProcess, Go child", out, err)
+	reportOutput("StartProcess, Go child", out, err)
 	out, err = startProcess(sh, []string{"sh", "-c", modeScript}, env)
-	runProbe("StartProcess, sh child", out, err)
+	reportOutput("StartProcess, sh child", out, err)
 
 	goCmd := childproc.Command(probe, "env:MODE")
 	goCmd.Env = env
 	out, err = goCmd.Output()
-	runProbe("exec.Cmd, Go child", out, err)
+	reportOutput("exec.Cmd, Go child", out, err)
 	shCmd := exec.Command(sh, "-c", modeScript)
 	shCmd.Env = env
 	out, err = shCmd.Output()
-	runProbe("exec.Cmd, sh child", out, err)
+	reportOutput("exec.Cmd, sh child", out, err)
 	return 0
 })
 

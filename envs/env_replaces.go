@@ -17,7 +17,7 @@ import (
 var envReplacesBroken, envReplacesFixed = pair("envs/env-replaces", func(c code) int {
 	cmd := childproc.Command(probe, "env:GREETING", "env:PATH", "home", "exec:sh")
 	out, err := c.RunWithVars(cmd, append(harnessVars(cmd), "GREETING=hello")...)
-	runProbe("child", out, err)
+	reportOutput("child", out, err)
 	return 0
 })
 

@@ -32,6 +32,6 @@ var exeDeleted = childproc.Register("envs/executable-deleted", func(args []strin
 	}
 	hold.Close()     // the program runs on from a file that has no name now
 	err = cmd.Wait() // before out is read: Wait ends the copy into it
-	runProbe("program", out.Bytes(), err)
+	reportOutput("program", out.Bytes(), err)
 	return 0
 })

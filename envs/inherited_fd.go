@@ -26,7 +26,7 @@ var inheritedFDBroken, inheritedFDFixed = pair("envs/inherited-fd", func(c code)
 	defer ln.Close()
 	childproc.Emitf("serving on %s", ln.Addr())
 	out, err := childproc.Command(probe, "env:LISTEN_FD", "sockets").Output()
-	runProbe("helper", out, err)
+	reportOutput("helper", out, err)
 	return 0
 })
 

@@ -40,7 +40,7 @@ func runInstalled(tool childproc.Role) func(args []string) int {
 		cmd.Path = args[0]
 		cmd.Args = []string{"tool"}
 		out, err := cmd.Output()
-		runProbe("tool", out, err)
+		reportOutput("tool", out, err)
 		return 0
 	}
 }

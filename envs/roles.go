@@ -122,8 +122,8 @@ func emitLines(who string, out []byte) {
 	}
 }
 
-// runProbe runs a probe command and emits what it saw, or why it failed.
-func runProbe(who string, out []byte, err error) {
+// reportOutput emits what a grandchild printed and, if it failed, why.
+func reportOutput(who string, out []byte, err error) {
 	emitLines(who, out)
 	if err != nil {
 		var exitErr *exec.ExitError

@@ -26,7 +26,7 @@ const (
 var secretsBroken, secretsFixed = pair("envs/secrets", func(c code) int {
 	c.LogStartup(os.Stderr, LoadConfig())
 	out, err := c.RunWorker(childproc.Command(probe, "env:DATABASE_URL"))
-	runProbe("worker", out, err)
+	reportOutput("worker", out, err)
 	return 0
 })
 

@@ -46,9 +46,9 @@ var setenvLeaksBroken, setenvLeaksFixed = pair("envs/setenv-leaks", func(c code)
 
 	holdOpen.Close() // only now may the running probe look at its MODE
 	runningErr, targetErr := running.Wait(), target.Wait()
-	runProbe("already running", runningOut.Bytes(), runningErr)
-	runProbe("the target", targetOut.Bytes(), targetErr)
-	runProbe("started later", later, laterErr)
+	reportOutput("already running", runningOut.Bytes(), runningErr)
+	reportOutput("the target", targetOut.Bytes(), targetErr)
+	reportOutput("started later", later, laterErr)
 	childproc.Emit("the starting process: " + probeLine("env:MODE"))
 	return 0
 })
