@@ -35,7 +35,7 @@ var claims = []catalog.Claim{
 			"Duplicates in Cmd.Env: the child sees the last (exec.go dedupEnv), Go and sh children alike.",
 		Correction: "Also true, and worth knowing: os.StartProcess and syscall.Exec do not dedup, and a Go child then keeps the first " +
 			"value where a shell keeps the last (envs.TestDuplicateKeys).",
-		Test: "envs.TestEnvReplaces",
+		Test: "envs.TestEnvReplaces, envs.TestDuplicateKeys",
 	},
 	{
 		ID:      "C096",
@@ -75,7 +75,7 @@ var claims = []catalog.Claim{
 		Verdict: catalog.True,
 		Observed: "A program started with cmd.Args[0] = \"/usr/bin/totally-legit-name\" reports exactly that; one started from " +
 			"app/bin/tool with argv[0] \"tool\" (as a shell does for a PATH lookup) looks for its motd.txt in the working directory and fails.",
-		Test: "envs.TestExecutableAfterDelete",
+		Test: "envs.TestExecutableAfterDelete, envs.TestResourcePath",
 	},
 	{
 		ID:      "C100",
@@ -86,7 +86,7 @@ var claims = []catalog.Claim{
 			"while it runs, os.Executable() returns the old path (\" (deleted)\" stripped, os/executable_procfs.go), which no longer exists.",
 		Correction: "macOS: Go does not call _NSGetExecutablePath; it uses the executable_path= string the kernel passes " +
 			"(runtime/os_darwin.go, os/executable_darwin.go). And the answer can be stale: a path that is gone, or that a new install has since filled with another file.",
-		Test: "envs.TestExecutableAfterDelete",
+		Test: "envs.TestResourcePath, envs.TestExecutableAfterDelete",
 	},
 	{
 		ID:      "C101",
@@ -95,7 +95,7 @@ var claims = []catalog.Claim{
 		Verdict: catalog.True,
 		Observed: "PATH with \".\" first, an empty entry first, an empty entry last: errors.Is(err, exec.ErrDot) for a program in the " +
 			"working directory; exec.Command(name) fails before the program runs (its mark file is absent).",
-		Test: "envs.TestLookPathRelativeEntries",
+		Test: "envs.TestLookPathRelativeEntries, envs.TestErrDot",
 	},
 	{
 		ID:      "C102",
@@ -115,6 +115,6 @@ var claims = []catalog.Claim{
 		Verdict: catalog.True,
 		Observed: "exec.Command(\"./tool\") runs the tool in the working directory (\"local tool ran\"); so do clearing cmd.Err " +
 			"(envs.TestClearErrDot) and GODEBUG=execerrdot=0, which also runs a planted tool found through PATH.",
-		Test: "envs.TestErrDot",
+		Test: "envs.TestErrDot, envs.TestClearErrDot",
 	},
 }
