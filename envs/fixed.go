@@ -114,7 +114,7 @@ func (Fixed) CheckGreeting(t *testing.T, name string) {
 // down, at the descriptor named by LISTEN_FD.
 //
 // net.FileListener works on its own close-on-exec copy of the descriptor
-// ($GOROOT/src/net/file_unix.go, dupSocket), so closing the inherited one
+// ($GOROOT/src/net/file_unix.go, dupFileSocket), so closing the inherited one
 // keeps the socket from children; unsetting LISTEN_FD keeps them from
 // believing they were handed one (systemd's sd_listen_fds does both).
 func (Fixed) InheritedListener() (net.Listener, error) {

@@ -6,7 +6,8 @@ import "syscall"
 
 // openSockets lists the descriptors below 64 that are open sockets. The
 // Go runtime keeps low descriptors of its own (the cgroup CPU limit files
-// since Go 1.25), so a descriptor's number alone says little; its type does.
+// since Go 1.25, $GOROOT/src/runtime/cgroup_linux.go), so a descriptor's
+// number alone says little; its type does.
 func openSockets() []int {
 	var fds []int
 	for fd := range 64 {
