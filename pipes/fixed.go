@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"syscall"
 	"time"
 )
 
@@ -108,14 +107,14 @@ func (Fixed) FailureReason(cmd *exec.Cmd) string {
 // NotifyDone starts a long-lived helper, then tells a reader it is done by
 // closing a pipe, and returns what the reader saw before EOF.
 //
-// O_CLOEXEC closes the pipe in the helper at exec, so ours is the last
-// write end. os.Pipe and every os.Open do this for you (os/pipe2_unix.go).
+// os.Pipe opens both ends with O_CLOEXEC (os/pipe2_unix.go), as every
+// os.Open does, so the helper's exec closes its copies and ours is the
+// last write end.
 func (Fixed) NotifyDone(helper *exec.Cmd) ([]byte, error) {
-	var fds [2]int
-	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC); err != nil {
+	r, w, err := os.Pipe()
+	if err != nil {
 		return nil, err
 	}
-	r, w := os.NewFile(uintptr(fds[0]), "done-r"), os.NewFile(uintptr(fds[1]), "done-w")
 	defer r.Close()
 	if err := helper.Start(); err != nil {
 		return nil, err

@@ -35,7 +35,7 @@ var LeakedDescriptor = catalog.Entry{
 	Symptom: "A reader waits for EOF for ever although the writer closed its end; an unrelated helper process holds a copy.",
 	Cause: "Every child inherits each descriptor that lacks FD_CLOEXEC. Go's os package sets O_CLOEXEC on all it opens; " +
 		"raw syscalls (syscall.Pipe, syscall.Socket, unix.Open) and C libraries do not.",
-	Fix: "Open with O_CLOEXEC (syscall.Pipe2, or just os.Pipe), and pass a descriptor on purpose only through " +
+	Fix: "Open with O_CLOEXEC (os.Pipe does; syscall.Pipe2 where it exists), and pass a descriptor on purpose only through " +
 		"cmd.ExtraFiles, where it becomes fd 3, 4, ... in the child.",
 	Sources: []string{"000 §6", "001 Q19"},
 	Refs:    []string{"golang/go#2603 (close-on-exec races with fork: syscall.ForkLock)"},
