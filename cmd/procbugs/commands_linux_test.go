@@ -160,6 +160,11 @@ func TestCommands(t *testing.T) {
 		assert.Equal(t, exitUsage, res.code)
 		assert.Contains(t, res.stderr, `answer "z" to question 1`)
 	})
+
+	t.Run("Ctrl-C during run leaves no process behind", func(t *testing.T) {
+		t.Parallel()
+		interruptRun(t, c)
+	})
 }
 
 // answerLetters are the letter of the right choice for an entry and of a

@@ -100,6 +100,7 @@ type live struct {
 	sweep func() []string
 	sigs  chan os.Signal
 	got   os.Signal
+	swept []string // orphans the interrupt swept
 }
 
 func newLive(u *ui, sweep func() []string) *live {
@@ -134,17 +135,26 @@ func (l *live) observe(e catalog.Entry, broken, exercise bool) (catalog.Observat
 		}
 	case l.got = <-l.sigs:
 		childproc.StopAll()
-		// The proof notices its child died and ends; give it a moment to
-		// run its cleanups, then kill whatever it may have started since.
-		select {
-		case <-done:
-		case <-time.After(2 * time.Second):
-		}
-		childproc.StopAll()
 		if s != nil {
 			s.finish()
 		}
+		l.settle()
 		return catalog.Observation{}, nil, false
+	}
+}
+
+// settle waits, within a bound, until no child of this process is left:
+// the harness reaps the children it started once they die, and the sweep
+// kills and reaps any orphan. Exiting before that would hand zombies and
+// orphans to whoever started procbugs.
+func (l *live) settle() {
+	deadline := time.Now().Add(2 * time.Second)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for len(childproc.Children(os.Getpid())) > 0 && time.Now().Before(deadline) {
+		childproc.StopAll() // a proof may have started a child since
+		l.swept = append(l.swept, l.sweep()...)
+		<-tick.C
 	}
 }
 
@@ -159,9 +169,13 @@ func (l *live) finish() []string {
 }
 
 func (l *live) interrupted(start time.Time) int {
-	left := l.sweep()
+	left := append(l.swept, l.sweep()...)
 	l.u.clearStatus()
-	fmt.Fprintf(l.u.err, "\nprocbugs run: interrupted by %v after %v; stopped every child", l.got,
+	name := "SIGINT"
+	if l.got == syscall.SIGTERM {
+		name = "SIGTERM"
+	}
+	fmt.Fprintf(l.u.err, "\nprocbugs: interrupted by %s after %v; stopped every child", name,
 		time.Since(start).Round(time.Millisecond))
 	if len(left) > 0 {
 		fmt.Fprintf(l.u.err, " and swept %s", strings.Join(left, ", "))

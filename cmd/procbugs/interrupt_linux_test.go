@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"procbugs/helpers/childproc"
+)
+
+// interruptRun interrupts `procbugs run` with SIGINT while the broken code
+// hangs, and proves from /proc that no process it started survives:
+// neither its child nor the grandchild in the child's group, and nothing
+// comes back to this test process, whose orphan sweep would find it.
+func interruptRun(t *testing.T, c cli) {
+	cmd := exec.Command(c.bin, "run", stable)
+	cmd.Dir = c.dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // away from the test's own group
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	require.NoError(t, cmd.Start())
+	pb := cmd.Process.Pid
+	var err error
+	exited := make(chan struct{})
+	go func() { err = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		select {
+		case <-exited:
+		default:
+			childproc.Signal(pb, syscall.SIGKILL)
+			<-exited
+		}
+	})
+
+	// Freeze procbugs as soon as it has started the broken role, so that
+	// its proof cannot stop the hang before the interrupt arrives. The
+	// role goes on: it starts the writer, which fills the pipe and blocks.
+	var role int
+	childproc.Poll(t, 10*time.Second, "procbugs starts the broken role", func() bool {
+		role = execedChild(pb)
+		return role != 0
+	})
+	require.NoError(t, childproc.Signal(pb, syscall.SIGSTOP))
+	var writer int
+	childproc.Poll(t, 10*time.Second, "the writer blocks on the full pipe", func() bool {
+		writer = execedChild(role)
+		return writer != 0 && childproc.BlockedIn(writer, "pipe_write")
+	})
+	require.Equal(t, role, childproc.Group(writer), "the writer is in the role's group, not procbugs's")
+
+	require.NoError(t, childproc.Signal(pb, syscall.SIGINT))
+	require.NoError(t, childproc.Signal(pb, syscall.SIGCONT))
+	select {
+	case <-exited:
+	case <-time.After(bound):
+		t.Fatalf("procbugs did not exit after SIGINT:\n%s\n%s", out.String(), errb.String())
+	}
+	var exitErr *exec.ExitError
+	require.True(t, errors.As(err, &exitErr), "procbugs exits with a status: %v", err)
+	assert.Equal(t, exitInterrupted, exitErr.ExitCode(), "stderr:\n%s", errb.String())
+	assert.Contains(t, errb.String(), "interrupted by SIGINT")
+
+	for _, pid := range []int{role, writer} {
+		assert.Zero(t, childproc.State(pid), "process %d is gone, not even a zombie", pid)
+		assert.NotContains(t, childproc.Children(os.Getpid()), pid, "process %d did not come back to the test", pid)
+	}
+	t.Logf("SIGINT while role %d and writer %d hung: procbugs exited %d and neither process is left",
+		role, writer, exitErr.ExitCode())
+}
+
+// execedChild is a live child of pid that has called execve, or 0. Go forks
+// a child that never execs once per process to test clone(CLONE_PIDFD)
+// ($GOROOT/src/syscall/exec_linux.go, os_checkClonePidfd); it does not count.
+func execedChild(pid int) int {
+	for _, k := range childproc.Children(pid) {
+		if childproc.Alive(k) && childproc.Execed(k) {
+			return k
+		}
+	}
+	return 0
+}
