@@ -20,14 +20,21 @@ import (
 // waitDelay is the shortest delay that shows the point.
 const waitDelay = 50 * time.Millisecond
 
-// spawner starts a sleeper that inherits its stdout and exits at once: the
-// sleeper, an orphan now, holds the pipe its grandparent reads.
+// spawner starts a holder that inherits its stdout and exits at once: the
+// holder, an orphan now, keeps open the pipe its grandparent reads.
 var spawner = childproc.Register("zombies/spawner", func([]string) int {
-	cmd := childproc.Command(sleeper)
+	cmd := childproc.Command(holder)
 	cmd.Stdout = os.Stdout
 	if err := cmd.Start(); err != nil {
 		return 1
 	}
+	return 0
+})
+
+// holder holds its descriptors and writes nothing: a write to a pipe whose
+// reader has gone would kill it with SIGPIPE.
+var holder = childproc.Register("zombies/holder", func([]string) int {
+	blockForever()
 	return 0
 })
 
