@@ -161,6 +161,11 @@ func TestCommands(t *testing.T) {
 		assert.Contains(t, res.stderr, `answer "z" to question 1`)
 	})
 
+	t.Run("the quiz works in a real terminal, in colour", func(t *testing.T) {
+		t.Parallel()
+		quizInTerminal(t, c)
+	})
+
 	t.Run("Ctrl-C during run leaves no process behind", func(t *testing.T) {
 		t.Parallel()
 		interruptRun(t, c)
