@@ -106,7 +106,9 @@ func (Broken) RunChild(cmd *exec.Cmd) (int, error) {
 // to its own threads to preempt goroutines that run too long
 // ($GOROOT/src/runtime/signal_unix.go, sigPreempt). A busy supervisor
 // forwards a stream of SIGURG to a child that never asked for it, and its
-// one-slot channel can be full of them when the SIGTERM comes.
+// one-slot channel can be full of them when the SIGTERM comes. (It also
+// registers only after Start: a signal in between ends the supervisor
+// alone.)
 func (Broken) Supervise(cmd *exec.Cmd) (int, error) {
 	cmd.Stdin = os.Stdin
 	cmd.Stdout = os.Stdout

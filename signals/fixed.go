@@ -96,21 +96,23 @@ func (f Fixed) RunChild(cmd *exec.Cmd) (int, error) {
 // The list leaves out the runtime's SIGURG (and SIGCHLD, which the child
 // has no use for; os/exec does not need it either: it waits with
 // waitid on a pidfd, $GOROOT/src/os/pidfd_linux.go). The buffer holds one
-// of each, and sending to -pid reaches the child's own children too.
+// of each; sending to -pid reaches the child's own children too; and
+// registering before Start leaves no moment when the child is running and
+// a SIGTERM would still end the supervisor alone.
 func (Fixed) Supervise(cmd *exec.Cmd) (int, error) {
 	cmd.Stdin = os.Stdin
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 
+	forward := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2}
+	sigs := make(chan os.Signal, len(forward))
+	signal.Notify(sigs, forward...) // before Start: no window where a signal kills us alone
+	defer signal.Stop(sigs)
+
 	if err := cmd.Start(); err != nil {
 		return -1, err
 	}
-
-	forward := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2}
-	sigs := make(chan os.Signal, len(forward))
-	signal.Notify(sigs, forward...)
-	defer signal.Stop(sigs)
 
 	go func() {
 		for s := range sigs {

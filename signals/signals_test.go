@@ -75,6 +75,13 @@ func TestSection13Supervisor(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := childproc.Start(t, section13, childproc.Args(tc.args...))
 			kid := p.AwaitPID(t, "listener")
+			// §13 calls Notify only after Start. Notify with no list
+			// installs Go's handler for the job-control signals too, which
+			// a Go program leaves at their default until then: SIGCONT in
+			// SigCgt says the supervisor now forwards.
+			childproc.Poll(t, childproc.DefaultTimeout, "the supervisor has called signal.Notify", func() bool {
+				return catches(p.Pid, syscall.SIGCONT)
+			})
 			var names []string
 			for i, sig := range tc.sigs {
 				name := childproc.SignalName(sig)
