@@ -29,7 +29,11 @@ func TestEventsArriveInOrder(t *testing.T) {
 
 func TestTimeBound(t *testing.T) {
 	t.Run("a hanging child is stopped with its stacks", func(t *testing.T) {
-		res := Run(t, hang, Timeout(100*time.Millisecond))
+		// Ready first, so that the dump is taken inside the role and not
+		// during the runtime's start-up on a busy machine.
+		p := Start(t, hang, Timeout(500*time.Millisecond))
+		p.WaitReady(t)
+		res := p.Wait(t)
 		assert.True(t, res.TimedOut)
 		assert.Equal(t, 2, res.ExitCode, "a Go program exits 2 after a SIGQUIT dump")
 		assert.Contains(t, res.Stacks, "SIGQUIT: quit")
