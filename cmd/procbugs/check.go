@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"procbugs/helpers/catalog"
 )
@@ -52,8 +54,9 @@ type checker struct {
 
 // A verdict is the outcome of checking one entry.
 type verdict struct {
-	Passed bool
-	Report []string // what failed: the build's errors or the proof's
+	Passed    bool
+	Cancelled bool
+	Report    []string // what failed: the build's errors or the proof's
 }
 
 func newChecker(root string) (*checker, error) {
@@ -73,25 +76,34 @@ func (c *checker) close() { os.RemoveAll(c.tmp) }
 // changed forgets a topic's test binary: its sources were saved.
 func (c *checker) changed(topic string) { delete(c.built, topic) }
 
-// check runs the test of one entry in exercise mode.
-func (c *checker) check(e catalog.Entry) verdict {
+// check runs the test of one entry in exercise mode. Cancelling ctx kills
+// the build or the test binary: the student saved again, and a check of
+// the old file is of no use.
+func (c *checker) check(ctx context.Context, e catalog.Entry) verdict {
 	bin, ok := c.built[e.Topic()]
 	if !ok {
 		bin = filepath.Join(c.tmp, e.Topic()+".test")
-		build := exec.Command(c.gobin, "test", "-c", "-o", bin, "./"+e.Topic()+"/")
+		build := exec.CommandContext(ctx, c.gobin, "test", "-c", "-o", bin, "./"+e.Topic()+"/")
 		build.Dir = c.root
 		out, err := build.CombinedOutput()
+		if ctx.Err() != nil {
+			return verdict{Cancelled: true}
+		}
 		if err != nil {
 			return verdict{Report: buildErrors(string(out), err)}
 		}
 		c.built[e.Topic()] = bin
 	}
 	var out bytes.Buffer
-	test := exec.Command(bin, "-test.run", "^"+e.Test+"$", "-test.v", "-test.count=1", "-test.timeout=2m")
+	test := exec.CommandContext(ctx, bin, "-test.run", "^"+e.Test+"$", "-test.v", "-test.count=1", "-test.timeout=2m")
 	test.Dir = filepath.Join(c.root, e.Topic()) // where go test runs a package's tests
 	test.Env = append(os.Environ(), catalog.ExerciseEnv+"=1")
 	test.Stdout, test.Stderr = &out, &out
+	test.WaitDelay = time.Second // should a grandchild hold the output open
 	err := test.Run()
+	if ctx.Err() != nil {
+		return verdict{Cancelled: true}
+	}
 	if err == nil && strings.Contains(out.String(), "--- PASS: "+e.Test+" ") {
 		return verdict{Passed: true}
 	}

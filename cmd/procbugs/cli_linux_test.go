@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -131,15 +132,22 @@ func mend(t *testing.T, dir, topic string, funcs ...string) {
 	}
 }
 
-// funcs are the distinct methods the entries of a topic teach with.
-func funcs(topic string) []string {
-	var out []string
-	for _, e := range catalog.Entries(topic) {
-		if !contains(out, e.Func) {
-			out = append(out, e.Func)
-		}
-	}
-	return out
+// mendAll mends every entry of a topic at once: broken.go becomes fixed.go
+// with its type named Broken, imports and all.
+func mendAll(t *testing.T, dir, topic string) {
+	t.Helper()
+	fixed, err := os.ReadFile(filepath.Join(dir, topic, "fixed.go"))
+	require.NoError(t, err)
+	mended := regexp.MustCompile(`\bFixed\b`).ReplaceAll(fixed, []byte("Broken"))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, topic, "broken.go"), mended, 0o644))
+}
+
+// scratchEnv is the environment of a go command that builds a scratch copy.
+// With -trimpath the build cache keys leave out the directory
+// (buildActionID in $GOROOT/src/cmd/go/internal/work/exec.go), so the
+// copies share what earlier runs compiled instead of starting afresh.
+func scratchEnv() []string {
+	return append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"))
 }
 
 func stableEntry(t *testing.T) catalog.Entry {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -53,6 +54,7 @@ type exercise struct {
 	current int // index in entries of the entry being worked on
 	hints   int // hints shown for the current entry
 	check   *checker
+	sweep   func() []string
 }
 
 func cmdExercise(u *ui, args []string) int {
@@ -75,18 +77,20 @@ func cmdExercise(u *ui, args []string) int {
 		return fail(u, "exercise", err)
 	}
 	defer check.close()
-	// The tests' children run in groups of their own: whatever an
-	// interrupted test binary leaves comes back to this process and is
-	// swept when it exits.
+	// The tests' children run in groups of their own: whatever a killed
+	// test binary leaves comes back to this process, to be swept.
 	sweep, err := childproc.Supervise()
 	if err != nil {
 		return fail(u, "exercise", err)
 	}
 	defer sweep()
 	defer func() { restoreTerminal() }()
-	x := &exercise{u: u, root: root, entries: entries, fixed: map[string]bool{}, check: check}
+	x := &exercise{u: u, root: root, entries: entries, fixed: map[string]bool{}, check: check, sweep: sweep}
 	u.println(u.paint(bold, "procbugs exercise") + ": mend each broken method until its proof passes.")
-	x.advance()
+	if len(entries) == 0 {
+		return exitOK
+	}
+	x.report(x.run(context.Background(), false))
 	if *once || x.done() {
 		x.list()
 		x.progress()
@@ -98,21 +102,49 @@ func cmdExercise(u *ui, args []string) int {
 	return x.watch()
 }
 
-// advance checks entries from the current one on, and stops at the first
-// that still fails: the one to work on.
-func (x *exercise) advance() {
-	for ; x.current < len(x.entries); x.current++ {
-		e := x.entries[x.current]
-		x.u.status(fmt.Sprintf("checking %s…", e.ID))
-		v := x.check.check(e)
-		x.u.clearStatus()
+// A pass is what one round of checks found: the entries that passed, in
+// order, and the verdict on the first one that did not, if any.
+type pass struct {
+	from    int
+	passed  int // how many entries from `from` on passed
+	failure verdict
+}
+
+// run checks entries from the current one on and stops at the first that
+// still fails: the one to work on. With rebuild, the topic's tests are
+// built again first, because its broken.go was saved.
+func (x *exercise) run(ctx context.Context, rebuild bool) pass {
+	p := pass{from: x.current}
+	if rebuild {
+		x.check.changed(x.entries[x.current].Topic())
+	}
+	for i := x.current; i < len(x.entries); i++ {
+		v := x.check.check(ctx, x.entries[i])
 		if !v.Passed {
-			x.show(v)
-			return
+			p.failure = v
+			return p
 		}
+		p.passed++
+	}
+	return p
+}
+
+// report prints a pass and moves on past the entries that passed.
+func (x *exercise) report(p pass) {
+	if p.failure.Cancelled {
+		return
+	}
+	for i := p.from; i < p.from+p.passed; i++ {
+		e := x.entries[i]
 		x.fixed[e.ID] = true
-		x.u.printf("%s %s\n", x.u.paint(green, "passes:"), e.ID)
+		x.u.printf("%s %s\n", x.u.paint(bold+";"+green, "Passes:"), e.ID)
+	}
+	if p.passed > 0 {
 		x.hints = 0
+	}
+	x.current = p.from + p.passed
+	if !x.done() {
+		x.show(p.failure)
 	}
 }
 
@@ -176,7 +208,9 @@ func (x *exercise) rel(path string) string {
 }
 
 // watch re-checks the current entry whenever its broken.go is saved and
-// answers keys, until every entry passes or the user quits.
+// answers keys, until every entry passes or the user quits. A check runs
+// in the background, so keys answer at once; a save during a check
+// cancels it and starts another on the new file.
 func (x *exercise) watch() int {
 	keys := x.readKeys()
 	sigs := make(chan os.Signal, 1)
@@ -185,6 +219,27 @@ func (x *exercise) watch() int {
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 
+	var (
+		checking <-chan pass // nil while no check runs
+		cancel   = func() {}
+	)
+	stop := func() {
+		cancel()
+		if checking != nil {
+			<-checking
+			checking = nil
+		}
+		x.sweep() // what a killed test binary left
+	}
+	start := func() {
+		stop()
+		ctx, c := context.WithCancel(context.Background())
+		ch := make(chan pass, 1)
+		go func() { ch <- x.run(ctx, true) }()
+		checking, cancel = ch, c
+	}
+	defer stop()
+
 	seen := fileState(x.file(x.entries[x.current]))
 	x.prompt()
 	for {
@@ -192,13 +247,27 @@ func (x *exercise) watch() int {
 		case <-sigs:
 			x.u.println()
 			return exitInterrupted
+		case p := <-checking:
+			checking = nil
+			x.sweep()
+			x.report(p)
+			if x.done() {
+				x.u.println(x.u.paint(bold+";"+green, "Every entry passes. Well done."))
+				x.progress()
+				return exitOK
+			}
+			seen = fileState(x.file(x.entries[x.current]))
+			x.prompt()
 		case k, ok := <-keys:
 			if !ok || k == 'q' {
 				x.progress()
 				return exitFailed
 			}
-			x.key(k)
-			seen = fileState(x.file(x.entries[x.current]))
+			if x.key(k) {
+				seen = fileState(x.file(x.entries[x.current]))
+				x.u.println(x.u.paint(dim, "Checking again."))
+				start()
+			}
 		case <-tick.C:
 			now := fileState(x.file(x.entries[x.current]))
 			if now == seen {
@@ -211,32 +280,9 @@ func (x *exercise) watch() int {
 			}
 			seen = now
 			x.u.println(x.u.paint(dim, "Saved; checking again."))
-			x.recheck()
-			if x.done() {
-				x.u.println(x.u.paint(bold+";"+green, "Every entry passes. Well done."))
-				x.progress()
-				return exitOK
-			}
-			seen = fileState(x.file(x.entries[x.current]))
-			x.prompt()
+			start()
 		}
 	}
-}
-
-// recheck rebuilds the current topic's tests and moves on if it passes.
-func (x *exercise) recheck() {
-	e := x.entries[x.current]
-	x.check.changed(e.Topic())
-	v := x.check.check(e)
-	if !v.Passed {
-		x.show(v)
-		return
-	}
-	x.fixed[e.ID] = true
-	x.u.printf("%s %s\n", x.u.paint(bold+";"+green, "Fixed:"), e.ID)
-	x.current++
-	x.hints = 0
-	x.advance()
 }
 
 func (x *exercise) prompt() {
@@ -245,7 +291,9 @@ func (x *exercise) prompt() {
 		x.rel(x.file(x.entries[x.current])))))
 }
 
-func (x *exercise) key(k byte) {
+// key answers a key, and reports whether the current entry must be checked
+// again.
+func (x *exercise) key(k byte) bool {
 	e := x.entries[x.current]
 	switch k {
 	case 'h':
@@ -256,13 +304,13 @@ func (x *exercise) key(k byte) {
 	case 'r':
 		if err := x.reset(e); err != nil {
 			x.u.printf("reset: %v\n", err)
-			return
+			return false
 		}
-		x.recheck()
-		if !x.done() {
-			x.prompt()
-		}
+		return true
+	default:
+		x.u.println("Keys: h hint, l list, r reset, q quit.")
 	}
+	return false
 }
 
 // hint shows one more hint: what a user sees, what the system does, then

@@ -39,14 +39,19 @@ func snapshot(pid int) []*node {
 	return out
 }
 
-// count is the number of live processes in a tree.
-func count(nodes []*node) int {
+// score ranks a picture of a tree: the more live processes the better,
+// and among those, the more that sleep somewhere telling (a writer on a
+// full pipe rather than one still busy writing).
+func score(nodes []*node) int {
 	n := 0
 	for _, x := range nodes {
 		if x.State != 'Z' {
+			n += 100
+		}
+		if x.Wchan != "" {
 			n++
 		}
-		n += count(x.Kids)
+		n += score(x.Kids)
 	}
 	return n
 }
@@ -83,8 +88,8 @@ func wchan(pid int) string {
 }
 
 // A sampler reads the tree below this process while a proof runs and keeps
-// the fullest picture: the last one with the most live processes. It only
-// watches; nothing waits on it.
+// the fullest picture: the last one with the best score. It only watches;
+// nothing waits on it.
 type sampler struct {
 	mu   sync.Mutex
 	best []*node
@@ -104,7 +109,7 @@ func startSampler() *sampler {
 		for {
 			t := snapshot(self)
 			s.mu.Lock()
-			if c := count(t); c > 0 && c >= count(s.best) {
+			if c := score(t); c > 0 && c >= score(s.best) {
 				s.best = t
 			}
 			s.mu.Unlock()
