@@ -162,4 +162,20 @@ var claims = []catalog.Claim{
 			"and everything it wrote to stderr is lost.",
 		Test: "termination.TestClosedStderr",
 	},
+	{
+		ID: "C091", Source: "000 §17", Text: "os/exec errors are typed: *ExitError for a non-zero exit, *PathError, and errors.Is " +
+			"with fs.ErrPermission/ErrNotExist/ErrExist for EACCES/ENOENT/EEXIST",
+		Verdict: catalog.True,
+		Observed: "exit 2: *exec.ExitError; a file without x: *fs.PathError, ErrPermission; a missing path: *fs.PathError, " +
+			"ErrNotExist; O_EXCL on an existing file: ErrExist; a name missing from PATH: *exec.Error, ErrNotFound and not ErrNotExist",
+		Correction: "True, with one trap: a bare name that LookPath cannot find gives *exec.Error wrapping exec.ErrNotFound, " +
+			"for which errors.Is(err, fs.ErrNotExist) is false.",
+		Test: "termination.TestTypedErrors",
+	},
+	{
+		ID: "C092", Source: "000 §17; 001 Q21", Text: "os.IsNotExist etc. still work; errors.Is composes with %w wrapping while os.IsXxx does not",
+		Verdict:  catalog.True,
+		Observed: "a bare *PathError: os.IsNotExist and errors.Is both true; wrapped with %w: os.IsNotExist false, errors.Is true",
+		Test:     "termination.TestTypedErrors",
+	},
 }
