@@ -220,13 +220,22 @@ func (u *ui) narrate(o catalog.Observation, tree bool, nodes []*node) {
 		u.printf("%s%s in %v\n", indent, u.paint(green, "as recorded"), o.Elapsed.Round(time.Millisecond))
 	default:
 		u.printf("%s%s in %v:\n", indent, u.paint(bold+";"+red, "CONTRADICTS THE RECORD"), o.Elapsed.Round(time.Millisecond))
+		// Each failure in full, up to a few lines: a hung child's stacks
+		// would fill the screen; go test -v -run shows everything.
 		for _, f := range o.Failures {
-			for _, l := range strings.Split(strings.TrimSpace(f), "\n") {
-				u.printf("%s  %s\n", indent, clip(l, width-len(indent)-2))
+			ls := strings.Split(strings.TrimSpace(f), "\n")
+			for i, l := range ls {
+				if i == maxFailureLines {
+					u.printf("%s  … %d more lines\n", indent, len(ls)-i)
+					break
+				}
+				u.para(indent+"  ", l)
 			}
 		}
 	}
 }
+
+const maxFailureLines = 6
 
 func verdictOf(o catalog.Observation) string {
 	switch {

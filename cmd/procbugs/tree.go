@@ -21,22 +21,57 @@ type node struct {
 	Kids       []*node
 }
 
-// snapshot reads the tree of processes below pid.
+// snapshot reads the tree of processes below pid, with wait channels.
 func snapshot(pid int) []*node {
+	t := shape(pid)
+	fill(t)
+	return t
+}
+
+// shape reads the tree below pid without the wait channels, which cost a
+// read per thread of every process: pids, groups, states and roles.
+func shape(pid int) []*node {
 	var out []*node
 	for _, kid := range childproc.Children(pid) {
 		state := childproc.State(kid)
-		if state == 0 {
+		// A process forked but not yet exec'd is the parent's copy on its
+		// way to becoming something else, or Go's own check of
+		// clone(CLONE_PIDFD) ($GOROOT/src/syscall/exec_linux.go): not a
+		// process of the scenario.
+		if state == 0 || !childproc.Execed(kid) {
 			continue
 		}
 		n := &node{Pid: kid, Group: childproc.Group(kid), State: state, Label: label(kid)}
 		if state != 'Z' {
-			n.Wchan = wchan(kid)
-			n.Kids = snapshot(kid)
+			n.Kids = shape(kid)
 		}
 		out = append(out, n)
 	}
 	return out
+}
+
+// fill reads the wait channel of every sleeping process of a tree.
+func fill(nodes []*node) {
+	for _, n := range nodes {
+		if n.State == 'S' || n.State == 'D' {
+			n.Wchan = wchan(n.Pid)
+		}
+		fill(n.Kids)
+	}
+}
+
+// sameShape reports whether two trees hold the same processes in the same
+// states.
+func sameShape(a, b []*node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Pid != b[i].Pid || a[i].State != b[i].State || !sameShape(a[i].Kids, b[i].Kids) {
+			return false
+		}
+	}
+	return true
 }
 
 // score ranks a picture of a tree: the more live processes the better,
@@ -97,7 +132,10 @@ type sampler struct {
 	done chan struct{}
 }
 
-const sampleEvery = 2 * time.Millisecond
+const (
+	sampleEvery  = 10 * time.Millisecond
+	refreshEvery = 20 * time.Millisecond
+)
 
 func startSampler() *sampler {
 	s := &sampler{stop: make(chan struct{}), done: make(chan struct{})}
@@ -106,8 +144,19 @@ func startSampler() *sampler {
 		tick := time.NewTicker(sampleEvery)
 		defer tick.Stop()
 		self := os.Getpid()
+		var last []*node // the last tree read in full
+		var lastAt time.Time
 		for {
-			t := snapshot(self)
+			// The wait channels are read again only when the tree has
+			// changed, or now and then while it stays the same: reading
+			// them every time would cost the proofs a good part of a core.
+			t := shape(self)
+			if sameShape(t, last) && time.Since(lastAt) < refreshEvery {
+				t = last
+			} else {
+				fill(t)
+				last, lastAt = t, time.Now()
+			}
 			s.mu.Lock()
 			if c := score(t); c > 0 && c >= score(s.best) {
 				s.best = t
