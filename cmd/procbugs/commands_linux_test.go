@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -212,17 +210,3 @@ func answerLetters(e catalog.Entry) (right, wrong byte) {
 // oneLine joins wrapped output back into one line, so that a sentence can
 // be found whatever the width broke it at.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// TestReadmeIndex fails when the README's catalog index differs from what
-// the records give: regenerate it with procbugs list --markdown.
-func TestReadmeIndex(t *testing.T) {
-	root, err := moduleRoot()
-	require.NoError(t, err)
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if os.IsNotExist(err) {
-		t.Skip("no README.md at the module root yet")
-	}
-	require.NoError(t, err)
-	assert.Contains(t, string(readme), catalog.IndexMarkdown(),
-		"README.md's catalog index is stale: replace it with the output of go run ./cmd/procbugs list --markdown")
-}
