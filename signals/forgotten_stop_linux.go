@@ -68,7 +68,9 @@ func proveDeafToTerm(t childproc.T, role childproc.Role) {
 // proveKilledBy shows the child ready and then killed by sig, its default action.
 func proveKilledBy(sig syscall.Signal, opts ...childproc.Option) func(t childproc.T, role childproc.Role) {
 	return func(t childproc.T, role childproc.Role) {
-		p := childproc.Start(t, role, opts...)
+		// A bound well above the milliseconds this takes, and short enough
+		// that a broken role in exercise mode fails without a long wait.
+		p := childproc.Start(t, role, append([]childproc.Option{childproc.Timeout(5 * time.Second)}, opts...)...)
 		p.WaitReady(t)
 		p.Signal(t, sig)
 		res := p.Wait(t)

@@ -70,7 +70,7 @@ func startCancelled(t childproc.T, role childproc.Role, args ...string) (p *chil
 	gateR, gateW, err := os.Pipe()
 	require.NoError(t, err)
 	t.Cleanup(func() { gateW.Close() })
-	p = childproc.Start(t, role, childproc.Stdin(gateR), childproc.Args(args...))
+	p = childproc.Start(t, role, childproc.Stdin(gateR), childproc.Args(args...), childproc.Timeout(5*time.Second))
 	gateR.Close()
 	kid = p.AwaitPID(t, "listener")
 	gateW.WriteString("cancel\n")
