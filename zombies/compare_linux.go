@@ -105,14 +105,10 @@ func observe(t childproc.T, k initKind) behaviour {
 	leave := startInit(t, k.role, k.goInit, scenario("leave")...)
 	leave.notes.await(t, "app started grandchild")
 	var gc int
+	app = leave.app(t)
 	childproc.Poll(t, 5*time.Second, "the app's grandchild runs", func() bool {
-		for _, k := range childproc.Children(leave.app(t)) {
-			if childproc.Alive(k) && childproc.Execed(k) {
-				gc = k
-				return true
-			}
-		}
-		return false
+		gc = execedChild(app)
+		return gc != 0
 	})
 	leave.gate.Close()
 	b.leaveExit = leave.p.Wait(t).ExitCode

@@ -48,15 +48,20 @@ func (r *initRun) where() string {
 
 // signal sends sig to the init: PID 1 of the namespace this test created,
 // or the subreaper it started. A Go init is signalled only once it waits
-// for its app (a thread sleeps in do_wait): by then it has called
-// signal.Notify, and a Go PID 1 without Notify would die of the signal
-// with status 2 instead of forwarding it. tini and dumb-init set up their
-// signals before they start the app.
+// for its app: by then it has called signal.Notify, and a Go PID 1 without
+// Notify would die of the signal with status 2 instead of forwarding it.
+// tini and dumb-init set up their signals before they start the app.
+//
+// Waiting for the app means both a running app and a thread asleep in
+// do_wait. The first Start of a Go process sleeps in do_wait too, before it
+// forks the app: it checks that clone(CLONE_PIDFD) works on a throwaway
+// child and waits for it (os_checkClonePidfd in
+// $GOROOT/src/syscall/exec_linux.go).
 func (r *initRun) signal(t childproc.T, sig syscall.Signal) {
 	t.Helper()
 	if r.goInit {
 		childproc.Poll(t, 5*time.Second, "the init waits for its app", func() bool {
-			return waitsForChild(r.p.Pid)
+			return execedChild(r.p.Pid) != 0 && waitsForChild(r.p.Pid)
 		})
 	}
 	r.p.Signal(t, sig)
@@ -67,15 +72,21 @@ func (r *initRun) app(t childproc.T) int {
 	t.Helper()
 	var app int
 	childproc.Poll(t, 5*time.Second, "the init has started its app", func() bool {
-		for _, k := range childproc.Children(r.p.Pid) {
-			if childproc.Alive(k) && childproc.Execed(k) {
-				app = k
-				return true
-			}
-		}
-		return false
+		app = execedChild(r.p.Pid)
+		return app != 0
 	})
 	return app
+}
+
+// execedChild returns a running child of pid that has called execve, or 0.
+// Go's throwaway CLONE_PIDFD child never does.
+func execedChild(pid int) int {
+	for _, k := range childproc.Children(pid) {
+		if childproc.Alive(k) && childproc.Execed(k) {
+			return k
+		}
+	}
+	return 0
 }
 
 // zombieChildren counts the init's children in state Z.
