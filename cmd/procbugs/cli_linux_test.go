@@ -26,6 +26,10 @@ const stable = "pipes/wait-before-read"
 // bound keeps a broken command from hanging the tests; no test waits on it.
 const bound = 60 * time.Second
 
+// buildBound is the bound where a command builds a scratch copy: with a
+// cold build cache on a busy machine that takes minutes.
+const buildBound = 5 * time.Minute
+
 // A cli runs the binary built for the tests.
 type cli struct {
 	bin string

@@ -88,7 +88,7 @@ func collect(r io.Reader) *output {
 // the offset just past it.
 func (o *output) await(t *testing.T, from int, text string) int {
 	t.Helper()
-	timeout := time.After(bound)
+	timeout := time.After(buildBound)
 	for {
 		o.mu.Lock()
 		s, changed, closed := o.buf.String(), o.changed, o.closed
@@ -102,7 +102,7 @@ func (o *output) await(t *testing.T, from int, text string) int {
 		select {
 		case <-changed:
 		case <-timeout:
-			t.Fatalf("no %q after %v; the command printed:\n%s", text, bound, s)
+			t.Fatalf("no %q after %v; the command printed:\n%s", text, buildBound, s)
 		}
 	}
 }

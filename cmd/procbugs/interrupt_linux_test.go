@@ -20,7 +20,8 @@ import (
 // neither its child nor the grandchild in the child's group, and nothing
 // comes back to this test process, whose orphan sweep would find it.
 func interruptRun(t *testing.T, c cli) {
-	cmd := exec.Command(c.bin, "run", stable)
+	e := stableEntry(t)
+	cmd := exec.Command(c.bin, "run", e.ID)
 	cmd.Dir = c.dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // away from the test's own group
 	var out, errb bytes.Buffer
@@ -30,14 +31,11 @@ func interruptRun(t *testing.T, c cli) {
 	var err error
 	exited := make(chan struct{})
 	go func() { err = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		select {
-		case <-exited:
-		default:
-			childproc.Signal(pb, syscall.SIGKILL)
-			<-exited
-		}
-	})
+	var seen []int // procbugs's descendants, as the test finds them
+	t.Cleanup(func() { stopAndReap(t, pb, exited, seen) })
+	// procbugs runs at the lowest priority, so that on a busy machine the
+	// test still finds the broken role before the proof has ended it.
+	require.NoError(t, syscall.Setpriority(syscall.PRIO_PROCESS, pb, 19))
 
 	// Freeze procbugs as soon as it has started the broken role, so that
 	// its proof cannot stop the hang before the interrupt arrives. The
@@ -48,11 +46,14 @@ func interruptRun(t *testing.T, c cli) {
 		return role != 0
 	})
 	require.NoError(t, childproc.Signal(pb, syscall.SIGSTOP))
+	seen = append(seen, role)
+	require.Equal(t, e.Broken.Role.Name(), label(role), "the first child is the broken role")
 	var writer int
 	childproc.Poll(t, 10*time.Second, "the writer blocks on the full pipe", func() bool {
 		writer = execedChild(role)
 		return writer != 0 && childproc.BlockedIn(writer, "pipe_write")
 	})
+	seen = append(seen, writer)
 	require.Equal(t, role, childproc.Group(writer), "the writer is in the role's group, not procbugs's")
 
 	require.NoError(t, childproc.Signal(pb, syscall.SIGINT))
@@ -85,4 +86,31 @@ func execedChild(pid int) int {
 		}
 	}
 	return 0
+}
+
+// stopAndReap ends procbugs if a failed test left it running, and reaps
+// what it started should any of it have come back to this process.
+func stopAndReap(t *testing.T, pb int, exited <-chan struct{}, seen []int) {
+	select {
+	case <-exited:
+		return
+	default:
+	}
+	childproc.Signal(pb, syscall.SIGCONT)
+	childproc.Signal(pb, syscall.SIGKILL)
+	<-exited
+	self := os.Getpid()
+	childproc.Poll(t, bound, "what procbugs started ends", func() bool {
+		for _, pid := range seen {
+			if s := childproc.State(pid); s != 0 && !(s == 'Z' && childproc.Parent(pid) == self) {
+				return false
+			}
+		}
+		return true
+	})
+	for _, pid := range seen {
+		if childproc.State(pid) == 'Z' {
+			childproc.ReapOrphan(t, pid)
+		}
+	}
 }

@@ -133,39 +133,42 @@ type sampler struct {
 }
 
 const (
-	sampleEvery  = 10 * time.Millisecond
-	refreshEvery = 20 * time.Millisecond
+	sampleFast = 4 * time.Millisecond
+	sampleSlow = 32 * time.Millisecond
 )
 
 func startSampler() *sampler {
 	s := &sampler{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		tick := time.NewTicker(sampleEvery)
-		defer tick.Stop()
 		self := os.Getpid()
-		var last []*node // the last tree read in full
-		var lastAt time.Time
+		var last []*node // the last tree read, with its wait channels
+		every := sampleFast
+		timer := time.NewTimer(every)
+		defer timer.Stop()
 		for {
-			// The wait channels are read again only when the tree has
-			// changed, or now and then while it stays the same: reading
-			// them every time would cost the proofs a good part of a core.
+			// Look often while the tree changes and ever less often while
+			// it stays the same: reading /proc all the time would cost the
+			// proofs a good part of a core (reaping a process walks the
+			// /proc entries a reader keeps alive).
 			t := shape(self)
-			if sameShape(t, last) && time.Since(lastAt) < refreshEvery {
-				t = last
+			if sameShape(t, last) {
+				every = min(2*every, sampleSlow)
 			} else {
-				fill(t)
-				last, lastAt = t, time.Now()
+				every = sampleFast
 			}
+			fill(t)
+			last = t
 			s.mu.Lock()
 			if c := score(t); c > 0 && c >= score(s.best) {
 				s.best = t
 			}
 			s.mu.Unlock()
+			timer.Reset(every)
 			select {
 			case <-s.stop:
 				return
-			case <-tick.C:
+			case <-timer.C:
 			}
 		}
 	}()
