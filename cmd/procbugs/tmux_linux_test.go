@@ -112,6 +112,27 @@ func (term *terminal) close() {
 			childproc.ReapOrphan(term.t, pid)
 		}
 	}
+	// The client forks the server through an intermediate process, which
+	// comes back here too when the client exits before reaping it.
+	var strays []int
+	for _, pid := range childproc.Children(self) {
+		if strings.HasPrefix(childproc.Comm(pid), "tmux") {
+			strays = append(strays, pid)
+		}
+	}
+	childproc.Poll(term.t, bound, "tmux's intermediate processes end", func() bool {
+		for _, pid := range strays {
+			if childproc.Alive(pid) {
+				return false
+			}
+		}
+		return true
+	})
+	for _, pid := range strays {
+		if childproc.State(pid) == 'Z' && childproc.Parent(pid) == self {
+			childproc.ReapOrphan(term.t, pid)
+		}
+	}
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
