@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -116,9 +115,6 @@ func tell(format string, args ...any) {
 // reports SIGTERM and carries on; with "spawn-sleeper" it first starts a
 // child of its own, sleep(1).
 var listener = childproc.Register("signals/listener", func(args []string) int {
-	// An idle Go program never preempts itself, and with the collector off
-	// it cannot start one: every SIGURG the listener counts was sent to it.
-	debug.SetGCPercent(-1)
 	keepReportToSelf()
 	ignoreTerm := false
 	var sigs []os.Signal

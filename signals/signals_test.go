@@ -73,7 +73,9 @@ func TestSection13Supervisor(t *testing.T) {
 			[]syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := childproc.Start(t, section13, childproc.Args(tc.args...))
+			// Idle, with asyncpreemptoff, the supervisor never sends itself a
+			// SIGURG that could hold §13's one slot when our signal comes.
+			p := childproc.Start(t, section13, childproc.Args(tc.args...), childproc.Env("GODEBUG=asyncpreemptoff=1"))
 			kid := p.AwaitPID(t, "listener")
 			// §13 calls Notify only after Start. Notify with no list
 			// installs Go's handler for the job-control signals too, which

@@ -51,6 +51,10 @@ var forwardEveryBroken, forwardEveryFixed = pair("signals/forward-every-signal",
 	if err != nil {
 		return fail(err)
 	}
+	// The listener's own runtime must not preempt itself, or it could count
+	// its own SIGURGs: with asyncpreemptoff it never sends one (preemptone
+	// in $GOROOT/src/runtime/proc.go), so every SIGURG it counts was sent to it.
+	cmd.Env = append(cmd.Env, "GODEBUG=asyncpreemptoff=1")
 	type result struct {
 		code int
 		err  error
