@@ -58,6 +58,7 @@ var waitDelayScenario = childproc.Register("zombies/waitdelay", func(args []stri
 		delay, _ = time.ParseDuration(args[1])
 	}
 	if args[0] == "pipe-held" {
+		announce(holder) // the spawner starts it, out of the control pipe's reach
 		cmd := childproc.Command(spawner)
 		cmd.Stdout = new(bytes.Buffer)
 		cmd.WaitDelay = delay
