@@ -197,6 +197,8 @@ func condense(out string) []string {
 			keep = append(keep, collapse(l))
 		case block && (strings.HasPrefix(l, "Error Trace:") || strings.HasPrefix(l, "Test:")):
 			inError = false
+		case block && strings.HasPrefix(l, "Diff:"):
+			inError = false // the expected and actual values above say it
 		case block:
 			if inError && cont < 4 {
 				keep = append(keep, "       "+collapse(l))
