@@ -193,6 +193,11 @@ func TestCommands(t *testing.T) {
 		watchAndReset(t, c)
 	})
 
+	t.Run("Ctrl-C at the quiz's prompt ends it", func(t *testing.T) {
+		t.Parallel()
+		interruptQuiz(t, c)
+	})
+
 	t.Run("Ctrl-C during run leaves no process behind", func(t *testing.T) {
 		t.Parallel()
 		interruptRun(t, c)

@@ -90,7 +90,22 @@ func cmdExercise(u *ui, args []string) int {
 	if len(entries) == 0 {
 		return exitOK
 	}
-	x.report(x.run(context.Background(), false))
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	first := make(chan pass, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { first <- x.run(ctx, false) }()
+	select {
+	case p := <-first:
+		x.report(p)
+	case <-sigs:
+		cancel()
+		<-first
+		u.println()
+		return exitInterrupted
+	}
 	if *once || x.done() {
 		x.list()
 		x.progress()
@@ -99,7 +114,7 @@ func cmdExercise(u *ui, args []string) int {
 		}
 		return exitFailed
 	}
-	return x.watch()
+	return x.watch(sigs)
 }
 
 // A pass is what one round of checks found: the entries that passed, in
@@ -211,11 +226,8 @@ func (x *exercise) rel(path string) string {
 // answers keys, until every entry passes or the user quits. A check runs
 // in the background, so keys answer at once; a save during a check
 // cancels it and starts another on the new file.
-func (x *exercise) watch() int {
+func (x *exercise) watch(sigs <-chan os.Signal) int {
 	keys := x.readKeys()
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 

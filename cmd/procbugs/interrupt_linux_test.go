@@ -114,3 +114,36 @@ func stopAndReap(t *testing.T, pb int, exited <-chan struct{}, seen []int) {
 		}
 	}
 }
+
+// interruptQuiz presses Ctrl-C while the quiz waits for an answer: it ends
+// at once with status 130, although nothing is being run.
+func interruptQuiz(t *testing.T, c cli) {
+	cmd := exec.Command(c.bin, "quiz", stable)
+	cmd.Dir = c.dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	answers, err := cmd.StdinPipe() // open, and never written
+	require.NoError(t, err)
+	defer answers.Close()
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	cmd.Stdout, cmd.Stderr = pw, pw
+	require.NoError(t, cmd.Start())
+	pw.Close()
+	out := collect(pr)
+	var waitErr error
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); pr.Close(); close(exited) }()
+	t.Cleanup(func() { stopAndReap(t, cmd.Process.Pid, exited, nil) })
+
+	out.await(t, 0, "Your answer (a-")
+	require.NoError(t, childproc.Signal(cmd.Process.Pid, syscall.SIGINT))
+	select {
+	case <-exited:
+	case <-time.After(bound):
+		t.Fatalf("the quiz did not end on SIGINT")
+	}
+	var exitErr *exec.ExitError
+	require.True(t, errors.As(waitErr, &exitErr), "the quiz exits with a status: %v", waitErr)
+	assert.Equal(t, exitInterrupted, exitErr.ExitCode())
+	t.Logf("Ctrl-C at the quiz's prompt: exit %d", exitErr.ExitCode())
+}

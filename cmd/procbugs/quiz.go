@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"time"
 
@@ -75,27 +76,53 @@ func choices(e catalog.Entry) []choice {
 }
 
 // answers yields the user's answers: from --answers, or a line at a time
-// from standard input.
+// from standard input, read in the background so that Ctrl-C at the
+// prompt is answered at once.
 type answers struct {
 	given []string
-	in    *bufio.Reader
+	lines chan string // closed at the end of the input
 }
 
-// next returns the next answer, or ok false when there are no more.
-func (a *answers) next() (string, bool) {
-	if a.given != nil {
+func newAnswers(given string, in io.Reader) *answers {
+	a := &answers{}
+	if given != "" {
+		a.given = strings.Split(given, ",")
+		return a
+	}
+	a.lines = make(chan string)
+	go func() {
+		defer close(a.lines)
+		r := bufio.NewReader(in)
+		for {
+			line, err := r.ReadString('\n')
+			if line != "" {
+				a.lines <- line
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return a
+}
+
+// next returns the next answer; ok is false when there are no more, and
+// sig is set when a signal came first.
+func (a *answers) next(sigs <-chan os.Signal) (ans string, ok bool, sig os.Signal) {
+	if a.lines == nil {
 		if len(a.given) == 0 {
-			return "", false
+			return "", false, nil
 		}
 		s := a.given[0]
 		a.given = a.given[1:]
-		return strings.ToLower(strings.TrimSpace(s)), true
+		return strings.ToLower(strings.TrimSpace(s)), true, nil
 	}
-	line, err := a.in.ReadString('\n')
-	if err != nil && line == "" {
-		return "", false
+	select {
+	case line, ok := <-a.lines:
+		return strings.ToLower(strings.TrimSpace(line)), ok, nil
+	case sig := <-sigs:
+		return "", false, sig
 	}
-	return strings.ToLower(strings.TrimSpace(line)), true
 }
 
 func cmdQuiz(u *ui, args []string) int {
@@ -109,10 +136,7 @@ func cmdQuiz(u *ui, args []string) int {
 	if err != nil {
 		return fail(u, "quiz", err)
 	}
-	in := &answers{in: bufio.NewReader(u.in)}
-	if *given != "" {
-		in.given = strings.Split(*given, ",")
-	}
+	in := newAnswers(*given, u.in)
 	sweep, err := childproc.Supervise()
 	if err != nil {
 		fmt.Fprintf(u.err, "procbugs quiz: %v\n", err)
@@ -153,7 +177,11 @@ quiz:
 		var pick int
 		for {
 			u.printf("Your answer (a-%c, q to stop): ", 'a'+len(cs)-1)
-			ans, ok := in.next()
+			ans, ok, sig := in.next(live.sigs)
+			if sig != nil {
+				live.got = sig
+				return live.interrupted(start)
+			}
 			if !ok {
 				u.println()
 				u.println("No more answers.")
@@ -169,7 +197,7 @@ quiz:
 				pick = int(ans[0] - 'a')
 				break
 			}
-			if in.given != nil {
+			if in.lines == nil {
 				return fail(u, "quiz", fmt.Errorf("answer %q to question %d: want a letter from a to %c", ans, i+1, 'a'+len(cs)-1))
 			}
 			u.printf("Answer with a letter from a to %c.\n", 'a'+len(cs)-1)
