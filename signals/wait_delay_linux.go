@@ -74,12 +74,12 @@ func startCancelled(t childproc.T, role childproc.Role, args ...string) (p *chil
 	gateR.Close()
 	kid = p.AwaitPID(t, "listener")
 	gateW.WriteString("cancel\n")
-	p.Await(t, "listener got SIGTERM")
 	return p, kid
 }
 
 func proveRunHangs(t childproc.T, role childproc.Role) {
 	p, kid := startCancelled(t, role)
+	p.Await(t, "listener got SIGTERM")
 	// Cancel has run and its SIGTERM was ignored; with no WaitDelay, os/exec
 	// has nothing left to do but wait.
 	require.True(t, childproc.Alive(kid), "the child ignored SIGTERM")
@@ -90,6 +90,9 @@ func proveRunHangs(t childproc.T, role childproc.Role) {
 		kid, res.Elapsed.Round(time.Millisecond))
 }
 
+// The listener caught SIGTERM (it had called Notify before it reported its
+// pid), but whether it reports that before WaitDelay ends is up to the
+// scheduler: the proof rests on how it ended, killed by SIGKILL.
 func proveKilledAfterWaitDelay(t childproc.T, role childproc.Role) {
 	p, kid := startCancelled(t, role)
 	res := p.Wait(t)
@@ -98,6 +101,6 @@ func proveKilledAfterWaitDelay(t childproc.T, role childproc.Role) {
 	assert.Contains(t, res.Events, "ProcessState: signal: killed")
 	assert.Contains(t, res.Events, "waited at least WaitDelay: true")
 	assert.False(t, childproc.Alive(kid))
-	t.Logf("context cancelled, SIGTERM ignored by %d; after WaitDelay (%v) it was killed: %q",
+	t.Logf("context cancelled, SIGTERM caught and ignored by %d; after WaitDelay (%v) it was killed: %q",
 		kid, WaitDelay, res.LastEvent())
 }
