@@ -92,19 +92,29 @@ func score(nodes []*node) int {
 }
 
 // label names a process by the role it was started as: the binary runs
-// every role, so its command name alone says nothing. The role is in the
-// environment it was started with, which /proc/pid/environ keeps even after
-// the child unsets it.
+// every role, so its command name alone says nothing.
 func label(pid int) string {
-	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
-	if err == nil {
-		for _, kv := range bytes.Split(env, []byte{0}) {
-			if role, ok := bytes.CutPrefix(kv, []byte("PROCBUGS_ROLE=")); ok {
-				return string(role)
-			}
-		}
+	if role, ok := roleOf(pid); ok {
+		return role
 	}
 	return childproc.Comm(pid)
+}
+
+// roleOf reads the role a process runs from the environment it was started
+// with, which /proc/pid/environ keeps even after the child unsets it. Just
+// after execve the new environment may not be in place yet; ok is false
+// then, as for a process that runs no role.
+func roleOf(pid int) (role string, ok bool) {
+	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err != nil {
+		return "", false
+	}
+	for _, kv := range bytes.Split(env, []byte{0}) {
+		if r, found := bytes.CutPrefix(kv, []byte("PROCBUGS_ROLE=")); found {
+			return string(r), true
+		}
+	}
+	return "", false
 }
 
 // wchan is the most telling wait channel of a process: the one where a
