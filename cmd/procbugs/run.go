@@ -220,22 +220,42 @@ func (u *ui) narrate(o catalog.Observation, tree bool, nodes []*node) {
 		u.printf("%s%s in %v\n", indent, u.paint(green, "as recorded"), o.Elapsed.Round(time.Millisecond))
 	default:
 		u.printf("%s%s in %v:\n", indent, u.paint(bold+";"+red, "CONTRADICTS THE RECORD"), o.Elapsed.Round(time.Millisecond))
-		// Each failure in full, up to a few lines: a hung child's stacks
-		// would fill the screen; go test -v -run shows everything.
 		for _, f := range o.Failures {
-			ls := strings.Split(strings.TrimSpace(f), "\n")
-			for i, l := range ls {
-				if i == maxFailureLines {
-					u.printf("%s  … %d more lines\n", indent, len(ls)-i)
-					break
-				}
-				u.para(indent+"  ", l)
+			for _, l := range failureLines(f, width-len(indent)-2) {
+				u.printf("%s  %s\n", indent, l)
 			}
 		}
 	}
 }
 
-const maxFailureLines = 6
+// maxFailureLines bounds what one failure shows: a hung child's stacks
+// would fill the screen; go test -v -run shows everything.
+const maxFailureLines = 8
+
+// failureLines keeps what a failure says (testify's Error and Messages,
+// or the whole message of a plain Errorf), without the trace, wrapped at n
+// columns and cut after a few lines.
+func failureLines(f string, n int) []string {
+	var kept []string
+	skip := false
+	for _, l := range strings.Split(strings.TrimSpace(f), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "Error Trace:"), strings.HasPrefix(l, "Test:"):
+			skip = true
+			continue
+		case strings.HasPrefix(l, "Error:"), strings.HasPrefix(l, "Messages:"):
+			skip = false
+		}
+		if !skip && l != "" {
+			kept = append(kept, wrap(collapse(l), n)...)
+		}
+	}
+	if len(kept) > maxFailureLines {
+		kept = append(kept[:maxFailureLines-1], fmt.Sprintf("… %d more lines", len(kept)-maxFailureLines+1))
+	}
+	return kept
+}
 
 func verdictOf(o catalog.Observation) string {
 	switch {
