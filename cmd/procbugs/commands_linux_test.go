@@ -193,6 +193,11 @@ func TestCommands(t *testing.T) {
 		watchAndReset(t, c)
 	})
 
+	t.Run("a run shows its progress on a terminal", func(t *testing.T) {
+		t.Parallel()
+		progressInTerminal(t, c)
+	})
+
 	t.Run("Ctrl-C at the quiz's prompt ends it", func(t *testing.T) {
 		t.Parallel()
 		interruptQuiz(t, c)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
 )
 
@@ -158,4 +160,37 @@ func quizInTerminal(t *testing.T, c cli) {
 	term.await("plain", "[exit 0]")
 	assert.NotContains(t, term.screen("plain", true), "\x1b[", "no colour with NO_COLOR")
 	t.Logf("typed %c in a tmux terminal: the quiz scored 1 of 1, in colour; NO_COLOR turned colour off", right)
+}
+
+// progressInTerminal records everything a run of a whole topic writes to a
+// terminal: the progress line, which each narration then clears, appears
+// there and nowhere on a pipe.
+func progressInTerminal(t *testing.T, c cli) {
+	term := newTerminal(t)
+	e := stableEntry(t)
+	n := len(catalog.Entries(e.Topic()))
+	// The window waits for a line before it runs, so that the recording is
+	// in place first.
+	term.open("run", fmt.Sprintf("cd %s && read go && %s run %s", quote(c.dir), quote(c.bin), e.Topic()))
+	log := filepath.Join(t.TempDir(), "run.log")
+	term.cmd("pipe-pane", "-o", "-t", "procbugs:run", "cat > "+quote(log))
+	term.cmd("send-keys", "-t", "procbugs:run", "Enter")
+	term.await("run", "[exit ")
+	term.cmd("pipe-pane", "-t", "procbugs:run") // stop recording
+	// The recorder ends when its input does; wait for it, so that it is
+	// gone before the server is, and its file is complete.
+	server := term.pids[0]
+	childproc.Poll(t, bound, "the recorder ends", func() bool {
+		for _, kid := range childproc.Children(server) {
+			if !slices.Contains(term.pids, kid) {
+				return false
+			}
+		}
+		return true
+	})
+	recorded, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Contains(t, string(recorded), fmt.Sprintf("\r\x1b[K[1/%d] %s, broken half", 2*n, e.ID))
+	assert.Contains(t, string(recorded), fmt.Sprintf("[%d/%d] ", 2*n, 2*n))
+	t.Logf("a run of %d entries showed its progress line on the terminal", n)
 }
