@@ -71,7 +71,4 @@ var claims = []catalog.Claim{
 		Correction: "Each connection goes to one acceptor, but nothing balances them: both processes wait in epoll and race " +
 			"for accept. For balancing, give each process its own SO_REUSEPORT socket.",
 		Test: "pipes.TestListenerHandoff"},
-	{ID: "C070", Source: "000 §9", Text: "Wait waits for the child and for the I/O goroutines, then reaps",
-		Verdict: catalog.True, Observed: "the script was reaped while Wait sat in awaitGoroutines, until its background job's pipe closed",
-		Test: "pipes.TestBackgroundHoldsPipe"},
 }

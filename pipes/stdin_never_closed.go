@@ -61,7 +61,7 @@ func proveWaitsForEOF(t childproc.T, role childproc.Role) {
 	// for the child (do_wait) and the counter sleeps in pipe_read, every
 	// byte has been written, and an empty pipe means every byte was read.
 	childproc.Poll(t, 5*time.Second, "the parent waits and the counter blocks reading stdin", func() bool {
-		return childproc.BlockedIn(p.Pid, "do_wait") && childproc.BlockedIn(reader, "pipe_read")
+		return childproc.SleepsIn(p.Pid, "do_wait") && childproc.BlockedIn(reader, "pipe_read")
 	})
 	queued, err := childproc.PipeQueued(reader, 0)
 	require.NoError(t, err)

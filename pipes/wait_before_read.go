@@ -50,7 +50,7 @@ func proveWaitBeforeReadHangs(t childproc.T, role childproc.Role) {
 	p := childproc.Start(t, role)
 	writer := p.AwaitChild(t)
 	childproc.Poll(t, 5*time.Second, "the parent waits and the writer blocks on the pipe", func() bool {
-		return childproc.BlockedIn(p.Pid, "do_wait") && childproc.BlockedIn(writer, "pipe_write")
+		return childproc.SleepsIn(p.Pid, "do_wait") && childproc.BlockedIn(writer, "pipe_write")
 	})
 	queued, err := childproc.PipeQueued(writer, 1)
 	require.NoError(t, err)

@@ -70,7 +70,7 @@ var claims = []catalog.Claim{
 		Text:     "Wait waits for the child, then for the I/O goroutines, and reaps the zombie",
 		Verdict:  catalog.True,
 		Observed: "Run stays inside Wait after its child has exited and been reaped, while an orphan holds the stdout pipe; WaitDelay ends that wait with ErrWaitDelay",
-		Test:     "zombies.TestWaitDelay",
+		Test:     "zombies.TestWaitDelay, pipes.TestBackgroundHoldsPipe",
 	},
 	{
 		ID: "C071", Source: "000 §10, §19; 001 Q7",
@@ -117,7 +117,7 @@ var claims = []catalog.Claim{
 		Verdict:    catalog.False,
 		Observed:   "a child that ignores the SIGTERM Cancel sends: Wait returns \"signal: killed\" after WaitDelay, and ProcessState says SIGKILL",
 		Correction: "os/exec kills the child with Process.Kill once WaitDelay has passed (Cmd.WaitDelay doc; watchCtx in $GOROOT/src/os/exec/exec.go), then closes the pipes. ProcessState is set only once the child is reaped, so it never shows a running child.",
-		Test:       "zombies.TestWaitDelay",
+		Test:       "zombies.TestWaitDelay, signals.TestWaitDelay",
 	},
 	{
 		ID: "C084", Source: "001 Q14",
@@ -132,7 +132,7 @@ var claims = []catalog.Claim{
 		Verdict:    catalog.Imprecise,
 		Observed:   "with Cancel overridden to send SIGTERM and no WaitDelay, Wait stays blocked in waitid; with the default Cancel it returns \"signal: killed\"; without any context, an orphan holding the stdout pipe keeps Wait blocked after the child is reaped",
 		Correction: "Only if Cancel is overridden with a catchable signal: the default Cancel is Process.Kill. What WaitDelay fixes by default is orphaned grandchildren holding the I/O pipes.",
-		Test:       "zombies.TestWaitDelay",
+		Test:       "zombies.TestWaitDelay, signals.TestWaitDelay",
 	},
 	{
 		ID: "C086", Source: "000 §15; 001 Q14, Q18",
@@ -140,7 +140,7 @@ var claims = []catalog.Claim{
 		Verdict:    catalog.Imprecise,
 		Observed:   "WaitDelay alone, with a SIGTERM Cancel the child ignores, ends in \"signal: killed\"",
 		Correction: "Redundant: WaitDelay already escalates to Process.Kill.",
-		Test:       "zombies.TestWaitDelay",
+		Test:       "zombies.TestWaitDelay, signals.TestWaitDelay",
 	},
 	{
 		ID: "C113", Source: "001 Q16",

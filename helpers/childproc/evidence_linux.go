@@ -93,6 +93,19 @@ func WaitChannels(pid int) []string {
 // waits in pipe_write on older kernels and anon_pipe_write on newer ones.
 func BlockedIn(pid int, fn string) bool { return BlockedWhere(pid, fn) != "" }
 
+// SleepsIn reports whether a thread of pid sleeps in exactly the kernel
+// function fn. Use it where a substring would mislead: "do_wait" (a
+// process waiting for its child) is also a part of "futex_do_wait", where
+// every idle Go thread sleeps.
+func SleepsIn(pid int, fn string) bool {
+	for _, w := range WaitChannels(pid) {
+		if w == fn {
+			return true
+		}
+	}
+	return false
+}
+
 // BlockedWhere returns the first wait channel of pid that contains fn, such
 // as "anon_pipe_write" for fn "pipe_write", or "".
 func BlockedWhere(pid int, fn string) string {

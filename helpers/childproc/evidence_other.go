@@ -17,6 +17,7 @@ func Comm(int) string                    { return "?" }
 func Threads(int) []int                  { return nil }
 func WaitChannels(int) []string          { return nil }
 func BlockedWhere(int, string) string    { return "" }
+func SleepsIn(int, string) bool          { return false }
 func BlockedIn(int, string) bool         { return false }
 func GroupMembers(int) []int             { return nil }
 func Descriptors(int) map[int]string     { return nil }
