@@ -252,7 +252,10 @@ func (x *exercise) watch(sigs <-chan os.Signal) int {
 	}
 	defer stop()
 
-	seen := fileState(x.file(x.entries[x.current]))
+	// seen is the watched file as it was when the last check began: a save
+	// during a check differs from it, and starts another.
+	watched := x.file(x.entries[x.current])
+	seen := fileState(watched)
 	x.prompt()
 	for {
 		select {
@@ -268,7 +271,9 @@ func (x *exercise) watch(sigs <-chan os.Signal) int {
 				x.progress()
 				return exitOK
 			}
-			seen = fileState(x.file(x.entries[x.current]))
+			if f := x.file(x.entries[x.current]); f != watched {
+				watched, seen = f, fileState(f) // the next topic's file
+			}
 			x.prompt()
 		case k, ok := <-keys:
 			if !ok || k == 'q' {
@@ -276,18 +281,18 @@ func (x *exercise) watch(sigs <-chan os.Signal) int {
 				return exitFailed
 			}
 			if x.key(k) {
-				seen = fileState(x.file(x.entries[x.current]))
+				seen = fileState(watched)
 				x.u.println(x.u.paint(dim, "Checking again."))
 				start()
 			}
 		case <-tick.C:
-			now := fileState(x.file(x.entries[x.current]))
+			now := fileState(watched)
 			if now == seen {
 				continue
 			}
 			// Wait for one quiet interval: an editor may write in steps.
 			<-tick.C
-			if fileState(x.file(x.entries[x.current])) != now {
+			if fileState(watched) != now {
 				continue
 			}
 			seen = now
