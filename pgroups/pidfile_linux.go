@@ -131,7 +131,7 @@ func recyclePid(t childproc.T, role childproc.Role) (res childproc.Result, pid i
 	if err := probe.Run(); err != nil {
 		childproc.SkipWith(t, "needs PID and mount namespaces (root, or user namespaces): "+err.Error(), role)
 	}
-	res = childproc.Run(t, role, childproc.Args(t.(interface{ TempDir() string }).TempDir()),
+	res = childproc.Run(t, role, childproc.Args(childproc.TempDir(t)),
 		childproc.Timeout(5*time.Second),
 		childproc.Attr(func(a *syscall.SysProcAttr) {
 			ns := namespaceAttr()

@@ -73,7 +73,7 @@ func proveWaitOutlivesScript(t childproc.T, role childproc.Role) {
 }
 
 func proveWaitDelayReturns(t childproc.T, role childproc.Role) {
-	p := childproc.Start(t, role, childproc.Timeout(5*time.Second))
+	p := childproc.Start(t, role, childproc.Timeout(fixedBound))
 	res := p.Wait(t)
 	require.False(t, res.TimedOut, "the child hung: %s", res.Stacks)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)

@@ -73,7 +73,7 @@ func proveStuckOnStderr(t childproc.T, role childproc.Role) {
 }
 
 func proveDrainsBoth(t childproc.T, role childproc.Role) {
-	res := childproc.Run(t, role, childproc.Timeout(5*time.Second))
+	res := childproc.Run(t, role, childproc.Timeout(fixedBound))
 	require.False(t, res.TimedOut, "the child hung: %s", res.Stacks)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	assert.Equal(t, fmt.Sprintf("stdout %d bytes, stderr %d bytes", eachStream, eachStream), res.LastEvent())

@@ -76,7 +76,7 @@ func proveHelperHoldsPipe(t childproc.T, role childproc.Role) {
 }
 
 func proveReaderGetsEOF(t childproc.T, role childproc.Role) {
-	res := childproc.Run(t, role, childproc.Timeout(5*time.Second))
+	res := childproc.Run(t, role, childproc.Timeout(fixedBound))
 	require.False(t, res.TimedOut, "the child hung: %s", res.Stacks)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	assert.Equal(t, `read "done", then EOF`, res.LastEvent())

@@ -5,7 +5,6 @@ package pipes
 import (
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,7 +47,7 @@ var ReadAfterWait = catalog.Entry{
 }
 
 func proveReadFailsOnClosedPipe(t childproc.T, role childproc.Role) {
-	res := childproc.Run(t, role, childproc.Timeout(5*time.Second))
+	res := childproc.Run(t, role, childproc.Timeout(fixedBound))
 	require.False(t, res.TimedOut, "the child hung: %s", res.Stacks)
 	assert.Equal(t, 1, res.ExitCode)
 	assert.Equal(t, "error: read |0: "+os.ErrClosed.Error(), res.LastEvent())
@@ -56,7 +55,7 @@ func proveReadFailsOnClosedPipe(t childproc.T, role childproc.Role) {
 }
 
 func proveReadsSmallOutput(t childproc.T, role childproc.Role) {
-	res := childproc.Run(t, role, childproc.Timeout(5*time.Second))
+	res := childproc.Run(t, role, childproc.Timeout(fixedBound))
 	require.False(t, res.TimedOut, "the child hung: %s", res.Stacks)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	assert.Equal(t, fmt.Sprintf("read %d bytes", smallOutput), res.LastEvent())

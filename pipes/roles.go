@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"procbugs/helpers/childproc"
 )
@@ -141,3 +142,8 @@ var server = childproc.Register("pipes/server", func([]string) int {
 		conn.Close()
 	}
 })
+
+// fixedBound is how long a fixed half may take. It finishes in
+// milliseconds; in exercise mode a broken half that still hangs fails
+// after this long.
+const fixedBound = 3 * time.Second

@@ -3,8 +3,6 @@
 package pipes
 
 import (
-	"time"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -42,14 +40,14 @@ var StderrLost = catalog.Entry{
 }
 
 func proveStderrEmpty(t childproc.T, role childproc.Role) {
-	res := childproc.Run(t, role, childproc.Timeout(5*time.Second))
+	res := childproc.Run(t, role, childproc.Timeout(fixedBound))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	assert.Equal(t, `exit 128: ""`, res.LastEvent())
 	t.Logf("the failure as the parent saw it: %s", res.LastEvent())
 }
 
 func proveStderrKept(t childproc.T, role childproc.Role) {
-	res := childproc.Run(t, role, childproc.Timeout(5*time.Second))
+	res := childproc.Run(t, role, childproc.Timeout(fixedBound))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	assert.Equal(t, `exit 128: "fatal: repository not found\n"`, res.LastEvent())
 	t.Logf("the failure as the parent saw it: %s", res.LastEvent())

@@ -74,7 +74,7 @@ func proveWaitsForEOF(t childproc.T, role childproc.Role) {
 }
 
 func proveReadsToEOF(t childproc.T, role childproc.Role) {
-	res := childproc.Run(t, role, childproc.Timeout(5*time.Second))
+	res := childproc.Run(t, role, childproc.Timeout(fixedBound))
 	require.False(t, res.TimedOut, "the child hung: %s", res.Stacks)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	assert.Equal(t, fmt.Sprintf("fed %d bytes; the child counted %d bytes", input, input), res.LastEvent())

@@ -65,7 +65,7 @@ func proveWaitBeforeReadHangs(t childproc.T, role childproc.Role) {
 }
 
 func proveReadsEverything(t childproc.T, role childproc.Role) {
-	res := childproc.Run(t, role, childproc.Timeout(5*time.Second))
+	res := childproc.Run(t, role, childproc.Timeout(fixedBound))
 	require.False(t, res.TimedOut, "the child hung: %s", res.Stacks)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	assert.Equal(t, fmt.Sprintf("read %d bytes", oneMiB), res.LastEvent())

@@ -1,5 +1,7 @@
 package childproc
 
+import "os"
+
 // T is the part of testing.TB the harness needs. *testing.T satisfies it,
 // and so does the recorder that cmd/procbugs uses to run a proof live.
 type T interface {
@@ -12,4 +14,20 @@ type T interface {
 	Logf(format string, args ...any)
 	Name() string
 	Skipf(format string, args ...any)
+}
+
+// TempDir returns a new directory that is removed when the test ends: the
+// test's own TempDir where t has one, as *testing.T does, or else one made
+// here, so that a proof also runs under cmd/procbugs.
+func TempDir(t T) string {
+	t.Helper()
+	if td, ok := t.(interface{ TempDir() string }); ok {
+		return td.TempDir()
+	}
+	dir, err := os.MkdirTemp("", "procbugs-")
+	if err != nil {
+		t.Fatalf("temp dir: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
