@@ -143,6 +143,31 @@ func Descriptors(pid int) map[int]string {
 	return out
 }
 
+// ReadingFrom lists what the threads of pid are blocked reading from, as
+// /proc/pid/fd names it ("pipe:[123]"): for each thread asleep in read(2),
+// the target of the descriptor it passed, from /proc/pid/task/*/syscall.
+// A wait channel alone cannot tell which pipe a thread waits on: os/exec's
+// forkExec, for one, sleeps in pipe_read on a pipe of its own until the
+// new child has exec'd.
+func ReadingFrom(pid int) []string {
+	fds := Descriptors(pid)
+	var out []string
+	for _, tid := range Threads(pid) {
+		b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "task", strconv.Itoa(tid), "syscall"))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b)) // "0 0xe 0x... ..." or "running"
+		if len(f) < 2 || f[0] != strconv.Itoa(unix.SYS_READ) {
+			continue
+		}
+		if fd, err := strconv.ParseInt(f[1], 0, 64); err == nil {
+			out = append(out, fds[int(fd)])
+		}
+	}
+	return out
+}
+
 // GroupMembers lists every process in group pgid, zombies included.
 func GroupMembers(pgid int) []int {
 	var out []int

@@ -21,6 +21,7 @@ func SleepsIn(int, string) bool          { return false }
 func BlockedIn(int, string) bool         { return false }
 func GroupMembers(int) []int             { return nil }
 func Descriptors(int) map[int]string     { return nil }
+func ReadingFrom(int) []string           { return nil }
 func Children(int) []int                 { return nil }
 func PipeQueued(int, int) (int, error)   { return 0, errors.ErrUnsupported }
 func PipeCapacity(int, int) (int, error) { return 0, errors.ErrUnsupported }
