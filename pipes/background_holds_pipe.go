@@ -62,7 +62,10 @@ func proveWaitOutlivesScript(t childproc.T, role childproc.Role) {
 	childproc.Poll(t, 5*time.Second, "the script is reaped and its background process holds the pipe", func() bool {
 		sleeper = background(p)
 		holds = childproc.Descriptors(sleeper)[1]
-		return sleeper != 0 && len(childproc.Children(p.Pid)) == 0 && strings.HasPrefix(holds, "pipe:")
+		// Wait has reaped the script; an idle parent has gone on to park in
+		// the wait for the copying goroutine.
+		return sleeper != 0 && len(childproc.Children(p.Pid)) == 0 && strings.HasPrefix(holds, "pipe:") &&
+			childproc.Idle(p.Pid)
 	})
 	parentEnd := pipeEndOf(p.Pid, holds)
 	res := p.Stop(t)

@@ -55,8 +55,12 @@ var DrainInTurn = catalog.Entry{
 func proveStuckOnStderr(t childproc.T, role childproc.Role) {
 	p := childproc.Start(t, role)
 	writer := p.AwaitChild(t)
-	childproc.Poll(t, 5*time.Second, "the writer blocks on a pipe", func() bool {
-		return childproc.BlockedIn(writer, "pipe_write")
+	// Start has returned once the parent holds only its read end of the
+	// writer's stdout; after that, the parent can only park in ReadAll, and
+	// an idle parent has.
+	childproc.Poll(t, 5*time.Second, "the writer blocks and the parent sits reading", func() bool {
+		return childproc.BlockedIn(writer, "pipe_write") &&
+			descriptorsOn(p.Pid, childproc.Descriptors(writer)[1]) == 1 && childproc.Idle(p.Pid)
 	})
 	stderrQueued, err := childproc.PipeQueued(writer, 2)
 	require.NoError(t, err)
@@ -78,4 +82,16 @@ func proveDrainsBoth(t childproc.T, role childproc.Role) {
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	assert.Equal(t, fmt.Sprintf("stdout %d bytes, stderr %d bytes", eachStream, eachStream), res.LastEvent())
 	t.Logf("%s", res.LastEvent())
+}
+
+// descriptorsOn counts the descriptors of pid that refer to target, "pipe:[123]":
+// 2 while a process has both ends of a pipe, 1 once it closed one.
+func descriptorsOn(pid int, target string) int {
+	n := 0
+	for _, t := range childproc.Descriptors(pid) {
+		if t == target {
+			n++
+		}
+	}
+	return n
 }

@@ -52,6 +52,26 @@ func Execed(pid int) bool {
 	return flags >= 0 && flags&pfForkNoExec == 0
 }
 
+// Idle reports whether every thread of pid is asleep: none is running or
+// waiting for a CPU. In a Go program that means every goroutine is parked,
+// since the runtime keeps a thread running while any goroutine can run.
+// It is how a proof knows that a goroutine it cannot see from /proc has
+// reached the call where it blocks.
+func Idle(pid int) bool {
+	tids := Threads(pid)
+	for _, tid := range tids {
+		b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "task", strconv.Itoa(tid), "stat"))
+		if err != nil {
+			return false
+		}
+		s := string(b)
+		if f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]); len(f) == 0 || f[0] == "R" {
+			return false
+		}
+	}
+	return len(tids) > 0
+}
+
 // Parent is pid's parent, or -1.
 func Parent(pid int) int { return statInt(pid, 1) }
 

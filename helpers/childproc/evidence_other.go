@@ -9,6 +9,7 @@ import "errors"
 
 func State(int) byte                     { return 0 }
 func Execed(int) bool                    { return false }
+func Idle(int) bool                      { return false }
 func Alive(int) bool                     { return false }
 func Parent(int) int                     { return -1 }
 func Group(int) int                      { return -1 }
