@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"procbugs/helpers/catalog"
+	"procbugs/helpers/childproc"
 )
 
 // makeExercise runs `make exercise T=pipes` on a scratch copy of the
@@ -155,10 +156,22 @@ func watchAndReset(t *testing.T, c cli) {
 	_, err = io.WriteString(keys, "r\n")
 	require.NoError(t, err)
 	at = out.await(t, at, "Restored Broken."+e.Func+" in pipes/broken.go from the original.")
+	at = out.await(t, at, "Checking again.")
 	restored, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, string(original), string(restored), "r puts the embedded original back")
 
+	// Save the fix while the original is being checked: once the check's
+	// test binary runs, its build has read the original, and the save can
+	// only be noticed as a save.
+	childproc.Poll(t, buildBound, "the check of the original runs its test binary", func() bool {
+		for _, k := range childproc.Children(cmd.Process.Pid) {
+			if childproc.Execed(k) && childproc.Comm(k) == "pipes.test" {
+				return true
+			}
+		}
+		return false
+	})
 	mend(t, dir, "pipes", e.Func)
 	at = out.await(t, at, "Saved; checking again.")
 	at = out.await(t, at, "Passes: "+e.ID)
