@@ -10,6 +10,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// supported: proofs run where their evidence can be read.
+const supported = true
+
 // stat returns the fields of /proc/pid/stat after the command name:
 // field 0 is the state, 1 the parent, 2 the group, 3 the session.
 func stat(pid int) []string {

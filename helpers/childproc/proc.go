@@ -39,7 +39,7 @@ type Proc struct {
 func Start(t T, r Role, opts ...Option) *Proc {
 	t.Helper()
 	if !supported {
-		t.Skipf("childproc needs a Unix system (process groups, signals and inherited descriptors)")
+		t.Skipf("childproc runs proofs on Linux only: they read their evidence from /proc")
 	}
 	if err := markUsed(r); err != nil {
 		t.Fatalf("%v", err)

@@ -8,10 +8,6 @@ import (
 	"syscall"
 )
 
-// The harness needs process groups, signals and inherited descriptors.
-// Elsewhere Start skips the test with that reason.
-const supported = false
-
 // ErrRefused is returned for a signal the harness will not send.
 var ErrRefused = errors.New("childproc: refused")
 

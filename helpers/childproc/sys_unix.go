@@ -11,8 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-const supported = true
-
 // ErrRefused is returned for a signal the harness will not send.
 var ErrRefused = errors.New("childproc: refused")
 
