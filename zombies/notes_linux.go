@@ -1,7 +1,6 @@
 package zombies
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"strconv"
@@ -35,15 +34,10 @@ func note(format string, args ...any) {
 	}
 }
 
-// notes is the parent's end: the lines read so far.
+// notes is the parent's end: the lines read so far, once started.
 type notes struct {
-	w       *os.File
-	r       *os.File
-	mu      sync.Mutex
-	lines   []string
-	changed chan struct{}
-	eof     chan struct{}
-	reading bool
+	w, r *os.File
+	feed *childproc.Feed
 }
 
 // newNotes makes the pipe and returns the options that hand it to a child.
@@ -54,12 +48,12 @@ func newNotes(t childproc.T) (*notes, []childproc.Option) {
 	if err != nil {
 		t.Fatalf("notes pipe: %v", err)
 	}
-	n := &notes{r: r, w: w, changed: make(chan struct{}), eof: make(chan struct{})}
+	n := &notes{r: r, w: w}
 	t.Cleanup(func() {
 		n.w.Close()
 		n.r.Close()
-		if n.reading {
-			<-n.eof
+		if n.feed != nil {
+			<-n.feed.Done()
 		}
 	})
 	// Descriptor 3 is the control pipe, so the first extra file is 4.
@@ -71,48 +65,18 @@ func newNotes(t childproc.T) (*notes, []childproc.Option) {
 // reading.
 func (n *notes) started() {
 	n.w.Close()
-	n.reading = true
-	go func() {
-		defer close(n.eof)
-		sc := bufio.NewScanner(n.r)
-		for sc.Scan() {
-			n.mu.Lock()
-			n.lines = append(n.lines, sc.Text())
-			close(n.changed)
-			n.changed = make(chan struct{})
-			n.mu.Unlock()
-		}
-	}()
+	n.feed = childproc.NewFeed(n.r, nil)
 }
 
 // await waits for a line that starts with prefix and returns it. It fails
 // the test if every writer has gone first.
 func (n *notes) await(t childproc.T, prefix string) string {
 	t.Helper()
-	for seen := 0; ; {
-		n.mu.Lock()
-		for ; seen < len(n.lines); seen++ {
-			if strings.HasPrefix(n.lines[seen], prefix) {
-				line := n.lines[seen]
-				n.mu.Unlock()
-				return line
-			}
-		}
-		changed := n.changed
-		n.mu.Unlock()
-		select {
-		case <-changed:
-		case <-n.eof:
-			n.mu.Lock()
-			more := seen < len(n.lines)
-			n.mu.Unlock()
-			if !more {
-				t.Fatalf("no note %q before every writer had gone; notes %q", prefix, n.all())
-			}
-		case <-time.After(childproc.DefaultTimeout):
-			t.Fatalf("no note %q; notes %q", prefix, n.all())
-		}
+	line, ok := n.feed.Await(prefix, time.After(childproc.DefaultTimeout))
+	if !ok {
+		t.Fatalf("no note %q before every writer had gone or the time ran out; notes %q", prefix, n.all())
 	}
+	return line
 }
 
 // find returns the first line read so far that starts with prefix, or "".
@@ -125,18 +89,14 @@ func (n *notes) find(prefix string) string {
 	return ""
 }
 
-func (n *notes) all() []string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return append([]string(nil), n.lines...)
-}
+func (n *notes) all() []string { return n.feed.Lines() }
 
 // wait waits until every process that held the notes pipe has gone, so
 // that all their notes have been read.
 func (n *notes) wait(t childproc.T) {
 	t.Helper()
 	select {
-	case <-n.eof:
+	case <-n.feed.Done():
 	case <-time.After(childproc.DefaultTimeout):
 		t.Fatalf("a process still holds the notes pipe; notes %q", n.all())
 	}

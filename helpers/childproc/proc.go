@@ -1,7 +1,6 @@
 package childproc
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -21,14 +20,12 @@ type Proc struct {
 	start, end     time.Time
 	stdout, stderr *os.File
 	ctrl           *os.File
-	readerDone     chan struct{}
+	events         *Feed         // the control pipe's events
 	done           chan struct{} // closed once the child has been reaped
 	waitErr        error
 	timer          *time.Timer
 
 	mu          sync.Mutex
-	events      []string
-	changed     chan struct{} // closed and replaced on every new event
 	timedOut    bool
 	stopped     bool
 	groupKilled bool // the test killed the group on purpose
@@ -68,7 +65,7 @@ func Run(t T, r Role, opts ...Option) Result {
 }
 
 func launch(r Role, cfg config) (*Proc, error) {
-	p := &Proc{role: r, done: make(chan struct{}), readerDone: make(chan struct{}), changed: make(chan struct{})}
+	p := &Proc{role: r, done: make(chan struct{})}
 	var err error
 	if p.stdout, err = tempFile("stdout"); err != nil {
 		return nil, err
@@ -111,7 +108,7 @@ func launch(r Role, cfg config) (*Proc, error) {
 		return nil, err
 	}
 
-	go p.readEvents()
+	p.events = NewFeed(ctrlR, keepEvent)
 	go func() {
 		p.waitErr = cmd.Wait()
 		p.end = time.Now()
@@ -160,28 +157,18 @@ func tempFile(name string) (*os.File, error) {
 	return f, nil
 }
 
-func (p *Proc) readEvents() {
-	defer close(p.readerDone)
-	sc := bufio.NewScanner(p.ctrl)
-	for sc.Scan() {
-		if name, ok := strings.CutPrefix(sc.Text(), usesEvent); ok {
-			markUsed(Role{name: name})
-			continue
-		}
-		p.mu.Lock()
-		p.events = append(p.events, sc.Text())
-		close(p.changed)
-		p.changed = make(chan struct{})
-		p.mu.Unlock()
+// keepEvent acts on the harness's own lines from a child and keeps the
+// rest as events.
+func keepEvent(line string) bool {
+	if name, ok := strings.CutPrefix(line, usesEvent); ok {
+		markUsed(Role{name: name})
+		return false
 	}
+	return true
 }
 
 // Events returns the events received so far, "ready" included.
-func (p *Proc) Events() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.events...)
-}
+func (p *Proc) Events() []string { return p.events.Lines() }
 
 // WaitReady waits until the child calls Ready.
 func (p *Proc) WaitReady(t T) {
@@ -193,32 +180,14 @@ func (p *Proc) WaitReady(t T) {
 // the test at once if the child exits first, with what the child printed.
 func (p *Proc) Await(t T, prefix string) string {
 	t.Helper()
-	for seen := 0; ; {
-		p.mu.Lock()
-		for ; seen < len(p.events); seen++ {
-			if strings.HasPrefix(p.events[seen], prefix) {
-				e := p.events[seen]
-				p.mu.Unlock()
-				return e
-			}
-		}
-		changed := p.changed
-		p.mu.Unlock()
-		select {
-		case <-changed:
-		case <-p.readerDone:
-			// The child closed the control pipe: take any last events.
-			p.mu.Lock()
-			more := seen < len(p.events)
-			p.mu.Unlock()
-			if !more {
-				<-p.done
-				res := p.result()
-				t.Fatalf("%s ended (%s) before event %q; events %q; stderr:\n%s",
-					p.role, res.Status(), prefix, res.Events, res.Stderr)
-			}
-		}
+	e, ok := p.events.Await(prefix, nil)
+	if !ok { // the child closed the control pipe: it has ended
+		<-p.done
+		res := p.result()
+		t.Fatalf("%s ended (%s) before event %q; events %q; stderr:\n%s",
+			p.role, res.Status(), prefix, res.Events, res.Stderr)
 	}
+	return e
 }
 
 // AwaitPID waits for the pid the child reported with EmitPID(name, pid).
@@ -283,14 +252,14 @@ func (p *Proc) quit() {
 
 func (p *Proc) result() Result {
 	select {
-	case <-p.readerDone:
+	case <-p.events.Done():
 	case <-time.After(grace):
 		// A descendant kept the control pipe open; the child is gone.
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := Result{Elapsed: p.end.Sub(p.start), TimedOut: p.timedOut, Stopped: p.stopped}
-	for _, e := range p.events {
+	for _, e := range p.events.Lines() {
 		if e != readyEvent {
 			r.Events = append(r.Events, e)
 		}
