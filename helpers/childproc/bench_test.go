@@ -1,17 +1,22 @@
-//go:build unix
+//go:build linux
 
 package childproc
 
 import (
 	"os/exec"
 	"testing"
+
+	"procbugs/helpers/internal/selftest"
 )
 
 // BenchmarkStartToReady is the cost of one demonstration's start-up: the
-// test binary re-executed as a role, up to its Ready event.
+// child program started as a role, up to its Ready event.
 func BenchmarkStartToReady(b *testing.B) {
+	if _, err := Program(selftest.ReadyThenExit); err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		p := Start(b, readyThenExit)
+		p := Start(b, selftest.ReadyThenExit)
 		p.WaitReady(b)
 		b.StopTimer()
 		p.Wait(b)

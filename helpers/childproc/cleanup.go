@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"procbugs/helpers/procfs"
 )
 
 var (
@@ -15,27 +17,32 @@ var (
 	owned = map[int]bool{}
 	// groups holds the process groups the harness created and has not yet
 	// cleaned up: the only groups it will ever signal.
-	groups = map[int]bool{}
+	groups = map[int]*Proc{}
 )
 
-// cleanup runs when the test ends. A child still running is killed with
-// its group. Processes the child left running in its group after it ended
-// on its own are leaks: they are killed too, and the test fails naming them.
+// cleanup runs when the test ends. A child the proof neither waited for
+// nor stopped fails the test; so does one that reached its time bound, and
+// a process the child left running in its group. Everything is killed and
+// reaped either way.
 func (p *Proc) cleanup(t T) {
 	p.timer.Stop()
 	select {
 	case <-p.done:
 	default:
-		p.mu.Lock()
-		p.groupKilled = true
-		p.mu.Unlock()
-		killGroup(p.Pid)
+		p.signalGroup(sigKill)
 		<-p.done
 	}
-	leaked := p.killGroupAndReap()
+	leaked := p.reapGroup()
 	p.mu.Lock()
-	expected := p.groupKilled
+	waited, stopped, timedOut, expected := p.waited, p.stopped, p.timedOut, p.groupKilled
 	p.mu.Unlock()
+	switch {
+	case t.Failed(): // the proof has said what went wrong
+	case timedOut && !waited:
+		t.Errorf("childproc: %s reached its time bound of %v: a timeout is never evidence", p.role, p.bound)
+	case !waited && !stopped:
+		t.Errorf("childproc: the proof neither waited for %s nor stopped it", p.role)
+	}
 	if len(leaked) > 0 && !expected {
 		t.Errorf("childproc: %s ended but left %s running in its process group; killed them",
 			p.role, strings.Join(leaked, ", "))
@@ -47,70 +54,89 @@ func (p *Proc) cleanup(t T) {
 	ownMu.Unlock()
 }
 
-// Leftovers lists the live members of the child's process group other than
-// the child itself: grandchildren that outlived it.
+// Leftovers lists the live members of the child's process group other
+// than the child itself: descendants that outlived it.
 func (p *Proc) Leftovers() []int {
 	var out []int
-	for _, pid := range GroupMembers(p.Pid) {
-		if pid != p.Pid && State(pid) != 'Z' {
+	for _, pid := range procfs.GroupMembersBelow(os.Getpid(), p.Pid) {
+		if pid != p.Pid && procfs.Alive(pid) {
 			out = append(out, pid)
 		}
 	}
 	return out
 }
 
-// KillGroup kills whatever is left of the child's group and reaps it. A test
-// that proves a grandchild outlived its parent calls it to say that the
-// leftovers were expected.
+// KillGroup kills whatever is left of the child's group and reaps it. A
+// proof that shows a process outliving its parent calls it once it has
+// its evidence, to say that the leftovers were expected.
 func (p *Proc) KillGroup(t T) {
 	t.Helper()
 	p.mu.Lock()
 	p.groupKilled = true
 	p.mu.Unlock()
-	p.killGroupAndReap()
+	p.reapGroup()
 }
 
-// killGroupAndReap kills the child's group and reaps the members that were
-// left to this process. It returns the members that were still running.
-func (p *Proc) killGroupAndReap() []string {
+// reapGroup kills the child's group and reaps the members that were left
+// to this process. Members whose parent was another member come to this
+// process when that parent dies, so it looks again until the group is
+// empty. It never waits for a pid an exec.Cmd owns: that would steal its
+// status. It returns the members that were still running.
+func (p *Proc) reapGroup() []string {
 	var running []string
 	for _, pid := range p.Leftovers() {
 		running = append(running, describe(pid))
 	}
-	reapGroup(p.Pid)
+	for range 1000 {
+		members := procfs.GroupMembersBelow(os.Getpid(), p.Pid)
+		if len(members) == 0 {
+			break
+		}
+		p.signalGroup(sigKill)
+		for _, pid := range members {
+			ownMu.Lock()
+			mine := !owned[pid] && procfs.Parent(pid) == os.Getpid()
+			ownMu.Unlock()
+			if mine {
+				reapPID(pid)
+			}
+		}
+	}
 	return running
 }
 
-// sweepOrphans kills and reaps every child of this process that no exec.Cmd
-// of the harness owns: orphans that escaped their group (a new session, a
-// new group) and were re-parented here because this process is a child
-// subreaper. Main calls it once all tests have finished.
+// sweepOrphans kills and reaps every child of this process that no
+// exec.Cmd of the harness owns: orphans that escaped their group (a new
+// session, a new group) and came to this process, a child subreaper.
+// Main calls it once all tests have finished.
 func sweepOrphans() []string {
 	ownMu.Lock()
 	defer ownMu.Unlock()
 	var out []string
-	for _, pid := range Children(os.Getpid()) {
+	for _, pid := range procfs.Children(os.Getpid()) {
 		if owned[pid] {
 			continue
 		}
 		out = append(out, describe(pid))
-		reapOrphan(pid)
+		killPID(pid)
+		reapPID(pid)
 	}
 	return out
 }
 
-// ReapOrphan kills and reaps a process that was re-parented to this test
-// process, such as a daemon that left its group on purpose. It refuses any
-// process that is not an orphan child of this process.
+// ReapOrphan kills and reaps a process that came to this test process as
+// an orphan, such as a daemon that left its group on purpose. It refuses
+// any process that is not an orphan child of this process.
 func ReapOrphan(t T, pid int) {
 	t.Helper()
 	ownMu.Lock()
 	defer ownMu.Unlock()
-	if owned[pid] || pid <= 1 || Parent(pid) != os.Getpid() {
+	if owned[pid] || pid <= 1 || procfs.Parent(pid) != os.Getpid() {
 		t.Errorf("childproc: refusing to reap %d: not an orphan of this process", pid)
 		return
 	}
-	reapOrphan(pid)
+	killPID(pid)
+	reapPID(pid)
 }
 
 func leakReport(leaked []string) string {
@@ -123,20 +149,20 @@ func leakReport(leaked []string) string {
 // so that nothing it started survives; tests have Cleanup for that.
 func StopAll() {
 	ownMu.Lock()
-	var pgids []int
-	for g := range groups {
-		pgids = append(pgids, g)
+	var ps []*Proc
+	for _, p := range groups {
+		ps = append(ps, p)
 	}
 	ownMu.Unlock()
-	for _, g := range pgids {
-		killGroup(g)
+	for _, p := range ps {
+		p.signalGroup(sigKill)
 	}
 }
 
-// Supervise prepares a command that runs proofs outside `go test`: it makes
-// the process a child subreaper, as Main does for test binaries, and returns
-// a function to call before exiting, which kills and reaps any orphan left
-// and reports what it found.
+// Supervise prepares a command that runs proofs outside `go test`: it
+// makes the process a child subreaper, as Main does for test binaries, and
+// returns a function to call before exiting, which kills and reaps any
+// orphan left and reports what it found.
 func Supervise() (finish func() []string, err error) {
 	if err := becomeSubreaper(); err != nil {
 		return nil, err

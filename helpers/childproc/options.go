@@ -7,12 +7,21 @@ import (
 	"time"
 )
 
-// DefaultTimeout bounds a child when no Timeout option is given.
-const DefaultTimeout = 10 * time.Second
+// FinishBound bounds a child that is expected to finish by itself. The
+// fixed code finishes in milliseconds; the bound is only the safety net
+// that fails a child which hangs instead (the broken code in exercise mode
+// or under a negative control), so it is generous: a hundred times what
+// the slowest fixed half needs on a machine with four runnable threads per
+// core.
+const FinishBound = 3 * time.Second
 
-// grace is the time a child gets to print its stacks after SIGQUIT, and the
-// margin kept before a test's own deadline.
+// grace is the time a child gets to print its stacks after SIGQUIT, and
+// the margin kept before a test's own deadline.
 const grace = time.Second
+
+// noDeadline bounds a child whose proof has no deadline (a proof run by
+// cmd/procbugs) and asks for no bound of its own.
+const noDeadline = time.Minute
 
 type config struct {
 	args    []string
@@ -33,20 +42,37 @@ func Args(args ...string) Option { return func(c *config) { c.args = append(c.ar
 // Env adds KEY=value pairs to the child's otherwise minimal environment.
 func Env(kv ...string) Option { return func(c *config) { c.env = append(c.env, kv...) } }
 
-// Timeout bounds the child's life; it is capped by the test's deadline.
+// Timeout bounds the child's life, counted from the moment its role
+// begins. It is capped by the test's deadline. Without it the bound is
+// the test's deadline itself: a safety net for a child the proof stops.
 func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // Stdin sets the child's standard input (default: /dev/null).
 func Stdin(r io.Reader) Option { return func(c *config) { c.stdin = r } }
 
-// ExtraFiles passes files to the child as descriptors 4, 5, ...; descriptor
-// 3 is the control pipe.
+// ExtraFiles passes files to the child as descriptors 4, 5, ...;
+// descriptor 3 is the control pipe.
 func ExtraFiles(f ...*os.File) Option { return func(c *config) { c.extra = append(c.extra, f...) } }
 
 // Dir sets the child's working directory.
 func Dir(dir string) Option { return func(c *config) { c.dir = dir } }
 
-// Attr lets a test adjust the child's SysProcAttr (credentials, namespaces,
-// a session). The harness still makes the child lead its own group, unless
-// the test asks for a new session, which is a new group too.
+// Attr lets a test adjust the child's SysProcAttr (credentials,
+// namespaces, a session). The harness still makes the child lead its own
+// group, unless the test asks for a new session, which is a new group too.
 func Attr(f func(*syscall.SysProcAttr)) Option { return func(c *config) { c.attr = f } }
+
+// bound is the child's time bound: the proof's, or the test's deadline,
+// whichever comes first.
+func bound(t T, asked time.Duration) time.Duration {
+	limit := noDeadline
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if dl, ok := d.Deadline(); ok {
+			limit = max(time.Until(dl)-2*grace, grace)
+		}
+	}
+	if asked > 0 && asked < limit {
+		return asked
+	}
+	return limit
+}

@@ -4,23 +4,31 @@ import (
 	"time"
 )
 
-// pollEvery is how often evidence is read again while a test waits for it.
-const pollEvery = 500 * time.Microsecond
+// Evidence that a child cannot announce (a grandchild's wait channel, a
+// process state) is read again and again until it holds. The first reads
+// come fast, so that a state is seen within microseconds of appearing;
+// then they slow down, so that a proof that waits does not take a CPU
+// from the child it waits for.
+const (
+	firstPoll = 50 * time.Microsecond
+	maxPoll   = 4 * time.Millisecond
+)
 
-// Poll waits, within limit, until cond holds, reading evidence again every
-// half millisecond. It is for evidence the child cannot announce itself,
-// such as a grandchild's wait channel; cond must be cheap and free of side
-// effects. It fails the test, naming what, if the limit passes.
-func Poll(t T, limit time.Duration, what string, cond func() bool) {
+// Until waits until cond holds and returns. It fails the test if the child
+// ends first (after one last look), with how it ended: the evidence never
+// appeared. The child's own time bound limits the wait, so Until needs
+// none. cond must be cheap and free of side effects.
+func (p *Proc) Until(t T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	tick := time.NewTicker(pollEvery)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up after %v waiting until %s", limit, what)
+	for pause := firstPoll; !cond(); pause = min(2*pause, maxPoll) {
+		select {
+		case <-p.done:
+			if cond() {
+				return
+			}
+			t.Fatalf("%s ended before %s: %s", p.role, what, p.ending())
+		case <-time.After(pause):
 		}
-		<-tick.C
 	}
 }
 
@@ -28,31 +36,33 @@ func Poll(t T, limit time.Duration, what string, cond func() bool) {
 // returns that grandchild's pid, read from /proc. It fails the test if the
 // child ends first.
 //
-// A process that has forked but not yet called execve does not count. That
-// skips the short-lived child Go forks once per process to check that
+// A process that has forked but not yet called execve does not count.
+// That skips the short-lived child Go forks once per process to check that
 // clone(CLONE_PIDFD) works (os_checkClonePidfd in
 // $GOROOT/src/syscall/exec_linux.go), which is never a grandchild a test
 // means.
 func (p *Proc) AwaitChild(t T) int {
 	t.Helper()
 	var kid int
-	Poll(t, DefaultTimeout, p.role.name+" has a child", func() bool {
-		for _, k := range Children(p.Pid) {
-			if Alive(k) && Execed(k) {
-				kid = k
-				return true
-			}
-		}
-		select {
-		case <-p.done:
-			return true
-		default:
-			return false
-		}
+	p.Until(t, "it started a child", func() bool {
+		kid = execedChild(p.Pid)
+		return kid != 0
 	})
-	if kid == 0 {
-		res := p.result()
-		t.Fatalf("%s ended (%s) without starting a child; stderr:\n%s", p.role, res.Status(), res.Stderr)
-	}
 	return kid
+}
+
+// Poll waits until cond holds, for evidence that no child of the proof's
+// is there to bound the wait (an orphan, a process of another group). It
+// fails the test, naming what, once the test's deadline nears: that is a
+// safety net, never a verdict. cond must be cheap and free of side
+// effects.
+func Poll(t T, what string, cond func() bool) {
+	t.Helper()
+	limit := time.Now().Add(bound(t, 0))
+	for pause := firstPoll; !cond(); pause = min(2*pause, maxPoll) {
+		if time.Now().After(limit) {
+			t.Fatalf("gave up waiting until %s: the test's deadline is near", what)
+		}
+		time.Sleep(pause)
+	}
 }

@@ -9,48 +9,64 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"procbugs/helpers/procfs"
+	"procbugs/helpers/role"
 )
 
 // Proc is a running child.
 type Proc struct {
 	Pid  int // the child's pid, which is also its process group id
-	role Role
+	role role.Role
 	cmd  *exec.Cmd
 
+	bound          time.Duration
 	start, end     time.Time
 	stdout, stderr *os.File
 	ctrl           *os.File
-	events         *Feed         // the control pipe's events
-	done           chan struct{} // closed once the child has been reaped
-	waitErr        error
+	events         *Feed
+	done           chan struct{} // closed once the child has exited and been reaped
 	timer          *time.Timer
 
+	// reapMu is held while the child is reaped, and while its group is
+	// signalled through kill(-pgid): until it is reaped, the child's pid
+	// cannot be reused, so the group id names no one else.
+	reapMu sync.Mutex
+	reaped bool
+
 	mu          sync.Mutex
-	timedOut    bool
-	stopped     bool
-	groupKilled bool // the test killed the group on purpose
+	exited      bool
+	timedOut    bool // the bound ran out while the child was running
+	stopped     bool // the proof stopped it
+	waited      bool // the proof waited for it
+	groupKilled bool // the proof expected what was left of its group
 }
 
-// Start runs role r in a new child process and returns at once. The child
-// is stopped and cleaned up when the test ends.
-func Start(t T, r Role, opts ...Option) *Proc {
+// Start runs role r in a new child process and returns at once. The proof
+// must then either wait for the child (Wait, Run) or stop it once it has
+// its evidence (Stop, Kill); the test fails otherwise. Whatever is left is
+// cleaned up when the test ends.
+func Start(t T, r role.Role, opts ...Option) *Proc {
 	t.Helper()
 	if !supported {
 		t.Skipf("childproc runs proofs on Linux only: they read their evidence from /proc")
 	}
-	if err := markUsed(r); err != nil {
+	def, err := markUsed(r)
+	if err != nil {
 		t.Fatalf("%v", err)
 	}
-	cfg := config{timeout: DefaultTimeout}
+	var cfg config
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
-		if dl, ok := d.Deadline(); ok && time.Until(dl)-2*grace < cfg.timeout {
-			cfg.timeout = max(time.Until(dl)-2*grace, grace)
+	exe, err := program(def)
+	if err != nil {
+		if def.Cgo {
+			t.Skipf("%s needs cgo, which cannot build here: %v", r, err)
 		}
+		t.Fatalf("%v", err)
 	}
-	p, err := launch(r, cfg)
+	p, err := launch(exe, r, cfg, bound(t, cfg.timeout))
 	if err != nil {
 		t.Fatalf("start %s: %v", r, err)
 	}
@@ -59,13 +75,13 @@ func Start(t T, r Role, opts ...Option) *Proc {
 }
 
 // Run starts role r and waits for it to end.
-func Run(t T, r Role, opts ...Option) Result {
+func Run(t T, r role.Role, opts ...Option) Result {
 	t.Helper()
 	return Start(t, r, opts...).Wait(t)
 }
 
-func launch(r Role, cfg config) (*Proc, error) {
-	p := &Proc{role: r, done: make(chan struct{})}
+func launch(exe string, r role.Role, cfg config, limit time.Duration) (*Proc, error) {
+	p := &Proc{role: r, bound: limit, done: make(chan struct{})}
 	var err error
 	if p.stdout, err = tempFile("stdout"); err != nil {
 		return nil, err
@@ -79,7 +95,7 @@ func launch(r Role, cfg config) (*Proc, error) {
 	}
 	p.ctrl = ctrlR
 
-	cmd := exec.Command(executable(), cfg.args...)
+	cmd := exec.Command(exe, cfg.args...)
 	cmd.Env = childEnv(r, cfg.env)
 	cmd.Dir = cfg.dir
 	cmd.Stdin = cfg.stdin
@@ -98,7 +114,7 @@ func launch(r Role, cfg config) (*Proc, error) {
 	if err == nil {
 		p.Pid = cmd.Process.Pid
 		owned[p.Pid] = true
-		groups[p.Pid] = true // the child leads a group whose id is its pid
+		groups[p.Pid] = p // the child leads a group whose id is its pid
 	}
 	ownMu.Unlock()
 	ctrlW.Close() // only the child holds the write end now
@@ -108,37 +124,74 @@ func launch(r Role, cfg config) (*Proc, error) {
 		return nil, err
 	}
 
-	p.events = NewFeed(ctrlR, keepEvent)
-	go func() {
-		p.waitErr = cmd.Wait()
-		p.end = time.Now()
-		ownMu.Lock()
-		delete(owned, p.Pid)
-		ownMu.Unlock()
-		close(p.done)
-	}()
-	p.timer = time.AfterFunc(cfg.timeout, func() {
-		p.mu.Lock()
-		p.timedOut = true
-		p.mu.Unlock()
-		p.quit()
-	})
+	// Until the role begins, the child is bounded only by the test's
+	// deadline: exec and the runtime's start-up are not the role's time.
+	p.timer = time.AfterFunc(limit, p.expire)
+	p.events = NewFeed(ctrlR, p.keepEvent)
+	go p.reap()
 	return p, nil
+}
+
+// reap waits for the child to exit, stops its time bound at that moment,
+// and only then reaps it.
+func (p *Proc) reap() {
+	waitExit(p.Pid)
+	p.mu.Lock()
+	p.exited = true
+	p.end = time.Now()
+	p.timer.Stop()
+	p.mu.Unlock()
+
+	p.reapMu.Lock()
+	p.cmd.Wait()
+	p.reaped = true
+	p.reapMu.Unlock()
+	ownMu.Lock()
+	delete(owned, p.Pid)
+	ownMu.Unlock()
+	close(p.done)
+}
+
+// expire ends a child that reached its time bound.
+func (p *Proc) expire() {
+	p.mu.Lock()
+	if p.exited || p.stopped {
+		p.mu.Unlock()
+		return
+	}
+	p.timedOut = true
+	p.mu.Unlock()
+	p.quit()
+}
+
+// keepEvent acts on the harness's own lines from a child and keeps the
+// rest as events.
+func (p *Proc) keepEvent(line string) bool {
+	switch {
+	case line == role.StartedEvent:
+		p.mu.Lock()
+		if !p.exited && !p.timedOut {
+			p.timer.Reset(p.bound) // the bound counts from here
+		}
+		p.mu.Unlock()
+		return false
+	case strings.HasPrefix(line, role.UsesPrefix):
+		markUsed(role.Named(strings.TrimPrefix(line, role.UsesPrefix)))
+		return false
+	}
+	return true
 }
 
 // childEnv is the child's whole environment: nothing from the parent but
 // what a program needs to run, so that every child starts the same way.
-func childEnv(r Role, extra []string) []string {
+func childEnv(r role.Role, extra []string) []string {
 	env := []string{
-		roleEnv + "=" + r.name,
-		controlEnv + "=3",
+		role.Env + "=" + r.Name(),
+		role.ControlEnv + "=3",
 		"GOTRACEBACK=all", // SIGQUIT then dumps every goroutine
 		"LANG=C",
-		// A -race binary otherwise sleeps a second before every exit
-		// (the race runtime's atexit_sleep_ms defaults to 1000).
-		"GORACE=atexit_sleep_ms=0 " + os.Getenv("GORACE"),
 	}
-	for _, k := range []string{"PATH", "HOME", "TMPDIR", "GOCOVERDIR", "SYSTEMROOT"} {
+	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env = append(env, k+"="+v)
 		}
@@ -151,46 +204,34 @@ func tempFile(name string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Unlinked at once where the OS allows it: the open descriptor keeps
-	// the data, and nothing is left on disk whatever happens.
+	// Unlinked at once: the open descriptor keeps the data, and nothing is
+	// left on disk whatever happens.
 	os.Remove(f.Name())
 	return f, nil
-}
-
-// keepEvent acts on the harness's own lines from a child and keeps the
-// rest as events.
-func keepEvent(line string) bool {
-	if name, ok := strings.CutPrefix(line, usesEvent); ok {
-		markUsed(Role{name: name})
-		return false
-	}
-	return true
 }
 
 // Events returns the events received so far, "ready" included.
 func (p *Proc) Events() []string { return p.events.Lines() }
 
-// WaitReady waits until the child calls Ready.
+// WaitReady waits until the child calls role.Ready.
 func (p *Proc) WaitReady(t T) {
 	t.Helper()
-	p.Await(t, readyEvent)
+	p.Await(t, role.ReadyEvent)
 }
 
-// Await waits for an event that starts with prefix and returns it. It fails
-// the test at once if the child exits first, with what the child printed.
+// Await waits for an event that starts with prefix and returns it. It
+// fails the test at once if the child ends first, with what it printed.
 func (p *Proc) Await(t T, prefix string) string {
 	t.Helper()
 	e, ok := p.events.Await(prefix, nil)
 	if !ok { // the child closed the control pipe: it has ended
 		<-p.done
-		res := p.result()
-		t.Fatalf("%s ended (%s) before event %q; events %q; stderr:\n%s",
-			p.role, res.Status(), prefix, res.Events, res.Stderr)
+		t.Fatalf("%s ended before event %q: %s", p.role, prefix, p.ending())
 	}
 	return e
 }
 
-// AwaitPID waits for the pid the child reported with EmitPID(name, pid).
+// AwaitPID waits for the pid the child reported with role.EmitPID.
 func (p *Proc) AwaitPID(t T, name string) int {
 	t.Helper()
 	e := p.Await(t, name+" pid=")
@@ -201,26 +242,46 @@ func (p *Proc) AwaitPID(t T, name string) int {
 	return pid
 }
 
-// Wait waits for the child to end, by itself or by its time bound.
+// Wait waits for the child to end by itself and returns what it left. A
+// child that reached its time bound fails the test: it was stopped by the
+// harness, and nothing it did after that is evidence.
 func (p *Proc) Wait(t T) Result {
 	t.Helper()
 	<-p.done
-	return p.result()
+	p.mu.Lock()
+	p.waited = true
+	p.mu.Unlock()
+	res := p.result()
+	if res.TimedOut {
+		t.Fatalf("%s reached its time bound of %v and was stopped: a timeout is never evidence\n%s",
+			p.role, p.bound, res.Stacks)
+	}
+	return res
 }
 
 // Done is closed when the child has ended and been reaped.
 func (p *Proc) Done() <-chan struct{} { return p.done }
 
-// Stop ends a child that a test has proven stuck: SIGQUIT first, so that
-// its goroutine stacks land in the Result, then SIGKILL to its whole group.
+// Stop ends a child that the proof has proven stuck: SIGQUIT first, so
+// that its goroutine stacks land in the Result, then SIGKILL to its whole
+// group. It fails the test if the child had already reached its time
+// bound, or had already ended: then the proof's evidence was not of a
+// child that was stuck.
 func (p *Proc) Stop(t T) Result {
 	t.Helper()
 	p.mu.Lock()
+	timedOut, exited := p.timedOut, p.exited
 	p.stopped, p.groupKilled = true, true
 	p.mu.Unlock()
+	if timedOut {
+		t.Errorf("%s reached its time bound of %v before the proof stopped it", p.role, p.bound)
+	} else if exited {
+		<-p.done
+		t.Errorf("%s had already ended (%s) when the proof stopped it: it was not stuck", p.role, p.result().Status())
+	}
 	p.quit()
 	<-p.done
-	p.killGroupAndReap()
+	p.reapGroup()
 	return p.result()
 }
 
@@ -231,40 +292,55 @@ func (p *Proc) Kill(t T) Result {
 	p.mu.Lock()
 	p.stopped, p.groupKilled = true, true
 	p.mu.Unlock()
-	killGroup(p.Pid)
+	p.signalGroup(sigKill)
 	<-p.done
-	p.killGroupAndReap()
+	p.reapGroup()
 	return p.result()
 }
 
 // quit sends SIGQUIT and, if the child has not ended within the grace
 // period, SIGKILL to its group.
 func (p *Proc) quit() {
-	sendQuit(p.Pid)
+	p.cmd.Process.Signal(sigQuit) // through a pidfd: never a reused pid
 	go func() {
+		t := time.NewTimer(grace)
+		defer t.Stop()
 		select {
 		case <-p.done:
-		case <-time.After(grace):
-			killGroup(p.Pid)
+		case <-t.C:
+			p.signalGroup(sigKill)
 		}
 	}()
 }
 
+// ending describes how the child ended, for a failure message.
+func (p *Proc) ending() string {
+	res := p.result()
+	s := res.Status()
+	if res.TimedOut {
+		s += fmt.Sprintf(", stopped by the harness at its time bound of %v", p.bound)
+	}
+	return fmt.Sprintf("%s; events %q; stderr:\n%s", s, res.Events, res.Stderr)
+}
+
 func (p *Proc) result() Result {
+	t := time.NewTimer(grace)
+	defer t.Stop()
 	select {
 	case <-p.events.Done():
-	case <-time.After(grace):
-		// A descendant kept the control pipe open; the child is gone.
+	case <-t.C: // a forked, not yet exec'd descendant holds the control pipe
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := Result{Elapsed: p.end.Sub(p.start), TimedOut: p.timedOut, Stopped: p.stopped}
 	for _, e := range p.events.Lines() {
-		if e != readyEvent {
+		if e != role.ReadyEvent {
 			r.Events = append(r.Events, e)
 		}
 	}
-	r.ExitCode, r.Signal, r.CoreDump = decode(p.cmd.ProcessState)
+	if p.cmd.ProcessState != nil {
+		r.ExitCode, r.Signal, r.CoreDump = decode(p.cmd.ProcessState)
+	}
 	r.ShellCode = r.ExitCode
 	if r.Signal != 0 {
 		r.ShellCode = 128 + int(r.Signal)
@@ -292,4 +368,4 @@ func readAll(f *os.File) string {
 	return string(b)
 }
 
-func describe(pid int) string { return fmt.Sprintf("%d (%s)", pid, Comm(pid)) }
+func describe(pid int) string { return fmt.Sprintf("%d (%s)", pid, procfs.Comm(pid)) }

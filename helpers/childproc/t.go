@@ -3,7 +3,7 @@ package childproc
 import "os"
 
 // T is the part of testing.TB the harness needs. *testing.T satisfies it,
-// and so does the recorder that cmd/procbugs uses to run a proof live.
+// and so does Recorder, which runs a proof outside `go test`.
 type T interface {
 	Cleanup(func())
 	Errorf(format string, args ...any)
@@ -17,8 +17,7 @@ type T interface {
 }
 
 // TempDir returns a new directory that is removed when the test ends: the
-// test's own TempDir where t has one, as *testing.T does, or else one made
-// here, so that a proof also runs under cmd/procbugs.
+// test's own TempDir where t has one, or else one made here.
 func TempDir(t T) string {
 	t.Helper()
 	if td, ok := t.(interface{ TempDir() string }); ok {

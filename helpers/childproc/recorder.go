@@ -1,0 +1,102 @@
+package childproc
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+)
+
+// A Recorder is a T that records what a proof reports instead of
+// reporting it to `go test`: cmd/procbugs runs proofs live with it, the
+// negative controls run a proof against the other half's code with it,
+// and the harness's own tests check its failures with it.
+type Recorder struct {
+	name     string
+	mu       sync.Mutex
+	logs     []string
+	errors   []string
+	skipped  string
+	cleanups []func()
+}
+
+var _ T = (*Recorder)(nil)
+
+// Record runs proof in a goroutine, as `go test` runs a test, so that
+// FailNow and Skipf can end it with runtime.Goexit and its deferred calls
+// still run; then it runs the cleanups the proof registered. A panic in
+// the proof is recorded as an error.
+func Record(name string, proof func(t T)) *Recorder {
+	r := &Recorder{name: name}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if v := recover(); v != nil {
+				r.Errorf("panic: %v", v)
+			}
+		}()
+		proof(r)
+	}()
+	<-done
+	r.runCleanups()
+	return r
+}
+
+func (r *Recorder) Cleanup(f func()) { r.mu.Lock(); r.cleanups = append(r.cleanups, f); r.mu.Unlock() }
+func (r *Recorder) Helper()          {}
+func (r *Recorder) Name() string     { return r.name }
+func (r *Recorder) FailNow()         { runtime.Goexit() }
+
+func (r *Recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func (r *Recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...); r.FailNow() }
+
+func (r *Recorder) Failed() bool { r.mu.Lock(); defer r.mu.Unlock(); return len(r.errors) > 0 }
+
+func (r *Recorder) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+func (r *Recorder) Skipf(format string, args ...any) {
+	r.mu.Lock()
+	r.skipped = fmt.Sprintf(format, args...)
+	r.mu.Unlock()
+	runtime.Goexit()
+}
+
+// Errors returns what the proof reported as failures.
+func (r *Recorder) Errors() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.errors...)
+}
+
+// Logs returns the proof's Logf lines.
+func (r *Recorder) Logs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.logs...)
+}
+
+// Skipped returns why the proof skipped, or "".
+func (r *Recorder) Skipped() string { r.mu.Lock(); defer r.mu.Unlock(); return r.skipped }
+
+func (r *Recorder) runCleanups() {
+	for {
+		r.mu.Lock()
+		if len(r.cleanups) == 0 {
+			r.mu.Unlock()
+			return
+		}
+		f := r.cleanups[len(r.cleanups)-1]
+		r.cleanups = r.cleanups[:len(r.cleanups)-1]
+		r.mu.Unlock()
+		f()
+	}
+}
