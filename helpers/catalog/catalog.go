@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"procbugs/helpers/childproc"
+	"procbugs/helpers/role"
 )
 
 // An Entry is one bug: a broken example, its fix, and the proof of both.
@@ -25,16 +26,35 @@ type Entry struct {
 	Lint    string   // an analyzer that flags the broken code, if one does: "go vet: sigchanyzer"
 	Test    string   // the test function that proves it: "TestWaitBeforeRead"
 	Tree    bool     // the entry involves a process tree worth drawing
+	Serial  bool     // the proof needs the test process to itself: its test does not run in parallel
+	Diagram string   // a mermaid diagram of the bug, for the topic's README
+	Changes []Change // behaviour that differs between Go releases
+	Roles   role.Pair
 	Broken  Half
 	Fixed   Half
 }
 
-// A Half is one side of an entry: a role that runs the code in a child
-// process, and a proof that watches the child and asserts what happens.
+// A Half is one side of an entry: a proof that starts the half's role in
+// a child process, watches it and asserts what happens.
 type Half struct {
-	Says  string // a sentence: what the proof observes
-	Role  childproc.Role
-	Prove func(t childproc.T, role childproc.Role)
+	Says  string // a sentence: what the proof observes. No "/": it would split the subtest's name.
+	Prove func(t childproc.T, r role.Role)
+}
+
+// Role is the half's role: the entry's broken or fixed role.
+func (e Entry) Role(broken bool) role.Role {
+	if broken {
+		return e.Roles.Broken
+	}
+	return e.Roles.Fixed
+}
+
+// Half is the entry's broken or fixed half.
+func (e Entry) Half(broken bool) Half {
+	if broken {
+		return e.Broken
+	}
+	return e.Fixed
 }
 
 // Topic is the folder an entry belongs to.

@@ -5,6 +5,9 @@ import (
 	"strings"
 )
 
+// The documents are rendered from the records, and the root docs test
+// keeps the files equal to what is rendered here.
+
 // IndexMarkdown renders the catalog index the README carries: one row per
 // entry with its ID, title, topic and proving test.
 func IndexMarkdown() string {
@@ -17,17 +20,21 @@ func IndexMarkdown() string {
 	return b.String()
 }
 
-// ClaimsMarkdown renders docs/claims.md: every claim of the source texts
-// carried forward, with its verdict and the test that proves it.
+// ClaimsMarkdown renders docs/claims.md: every claim of the source texts,
+// with its verdict and the test that proves it.
 func ClaimsMarkdown() string {
 	var b strings.Builder
 	b.WriteString(`# Claims of the source texts, and what the tests observe
 
-Every behavioural claim of the two source texts in ../shared/seeds/ ("000" is
-000_52f40716e1b92220.txt, the senior guide, by §; "001" is
-001_1d284a21a3e06b62.txt, the interview questions, by Q), with the verdict
-of the test that checks it in a real child process. Run that test with
-` + "`go test -v -run NAME ./TOPIC`" + ` to watch it.
+Every behavioural claim of the two texts the catalog comes from, *8.5 os — Senior*
+("000", by §) and *8.5 os — Interview* ("001", by Q), stated in the catalog's own
+words, with the verdict of the test that checks it in a real child process. Run
+that test with ` + "`go test -v -run NAME ./TOPIC`" + ` to watch it. Where a behaviour
+differs between Go releases, the row gives each release's observation, and the
+test asserts the one it runs on.
+
+Verdicts: **TRUE**; **IMPRECISE**, right in spirit but wrong in a detail a test
+catches; **FALSE**; **NOT TESTED**, with the reason.
 
 This file is generated from the topics' records
 (` + "`go test . -run TestDocs -update`" + `); a test fails when it drifts.
@@ -35,17 +42,97 @@ This file is generated from the topics' records
 | id | source | claim | verdict | observed | correction | test |
 |---|---|---|---|---|---|---|
 `)
-	for _, c := range Claims() {
-		fmt.Fprintf(&b, "| %s | %s | %s | **%s** | %s | %s | `%s` |\n",
-			c.ID, cell(c.Source), cell(c.Text), c.Verdict, cell(c.Observed), cell(c.Correction), c.Test)
-	}
 	counts := map[Verdict]int{}
 	for _, c := range Claims() {
 		counts[c.Verdict]++
+		fmt.Fprintf(&b, "| %s | %s | %s | **%s** | %s | %s | %s |\n",
+			c.ID, cell(c.Source), cell(c.Text), c.Verdict, cell(c.Observed+changes(c.Changes)), cell(c.Correction), code(c.Test))
 	}
 	fmt.Fprintf(&b, "\nCounts: TRUE %d, IMPRECISE %d, FALSE %d, NOT TESTED %d (total %d).\n",
 		counts[True], counts[Imprecise], counts[False], counts[NotTested], len(Claims()))
 	return b.String()
+}
+
+func changes(cs []Change) string {
+	var b strings.Builder
+	for _, c := range cs {
+		fmt.Fprintf(&b, " Before %s: %s. %s and later: %s.", goName(c.Since), c.Before, goName(c.Since), c.After)
+	}
+	return b.String()
+}
+
+// ReleasesMarkdown renders docs/go-releases.md: every behaviour the
+// catalog observes that differs between Go releases.
+func ReleasesMarkdown() string {
+	var b strings.Builder
+	b.WriteString(`# What changed between Go releases
+
+Behaviours the catalog proves that depend on the Go release. Each proving test
+reads the running release (` + "`runtime.Version()`" + `) and asserts that release's
+side; the children are built by the same release, so a run under
+` + "`GOTOOLCHAIN=go1.27.3 go test ./...`" + ` checks the newer side.
+
+This file is generated from the records (` + "`go test . -run TestDocs -update`" + `).
+
+| since | before | from then on | where in Go's source | entry or claim | test |
+|---|---|---|---|---|---|
+`)
+	row := func(where string, c Change) {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n",
+			goName(c.Since), cell(c.Before), cell(c.After), cell(c.Source), where, code(c.Test))
+	}
+	for _, e := range Entries() {
+		for _, c := range e.Changes {
+			row("`"+e.ID+"`", c)
+		}
+	}
+	for _, c := range Claims() {
+		for _, ch := range c.Changes {
+			row(c.ID, ch)
+		}
+	}
+	return b.String()
+}
+
+// TopicMarkdown renders the entries' sections of a topic's README: each
+// entry's symptom, cause, fix, what its proofs observe, and its diagram.
+func TopicMarkdown(topic string) string {
+	var b strings.Builder
+	for _, e := range Entries(topic) {
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n", e.ID, e.Title)
+		fmt.Fprintf(&b, "- **Symptom:** %s\n- **Cause:** %s\n- **Fix:** %s\n", e.Symptom, e.Cause, e.Fix)
+		fmt.Fprintf(&b, "- **Proof, broken:** %s. **Fixed:** %s.\n", e.Broken.Says, e.Fixed.Says)
+		fmt.Fprintf(&b, "- The code: `%s` in [broken.go](broken.go) and [fixed.go](fixed.go). Test: `%s`.", e.Func, e.Test)
+		if len(e.Sources) > 0 {
+			fmt.Fprintf(&b, " Sources: %s.", strings.Join(e.Sources, ", "))
+		}
+		b.WriteString("\n")
+		if len(e.Refs) > 0 {
+			fmt.Fprintf(&b, "- References: %s.\n", strings.Join(e.Refs, "; "))
+		}
+		if e.Lint != "" {
+			fmt.Fprintf(&b, "- Flagged by %s.\n", e.Lint)
+		}
+		for _, c := range e.Changes {
+			fmt.Fprintf(&b, "- **Go releases:** before %s, %s; from %s on, %s (%s).\n",
+				goName(c.Since), c.Before, goName(c.Since), c.After, c.Source)
+		}
+		if e.Diagram != "" {
+			fmt.Fprintf(&b, "\n```mermaid\n%s\n```\n", strings.TrimSpace(e.Diagram))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// goName spells a release as people do: "go1.27" is "Go 1.27".
+func goName(release string) string { return "Go " + strings.TrimPrefix(release, "go") }
+
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + s + "`"
 }
 
 // cell makes text safe inside a markdown table cell.
