@@ -51,13 +51,11 @@ func (Broken) CollectBoth(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
 	if err := cmd.Start(); err != nil {
 		return nil, nil, err
 	}
-	stdout, err = io.ReadAll(outPipe)
-	if err != nil {
-		return nil, nil, err
+	if stdout, err = io.ReadAll(outPipe); err != nil {
+		return nil, nil, stopAndReap(cmd, err)
 	}
-	stderr, err = io.ReadAll(errPipe)
-	if err != nil {
-		return nil, nil, err
+	if stderr, err = io.ReadAll(errPipe); err != nil {
+		return nil, nil, stopAndReap(cmd, err)
 	}
 	return stdout, stderr, cmd.Wait()
 }
@@ -75,7 +73,9 @@ func (Broken) Feed(cmd *exec.Cmd, input []byte) error {
 		return err
 	}
 	if _, err := stdin.Write(input); err != nil {
-		return err
+		// The child closed its input: it has ended, or will without it.
+		stdin.Close()
+		return errors.Join(err, cmd.Wait())
 	}
 	return cmd.Wait()
 }
@@ -115,6 +115,7 @@ func (Broken) NotifyDone(helper *exec.Cmd) ([]byte, error) {
 	r, w := os.NewFile(uintptr(fds[0]), "done-r"), os.NewFile(uintptr(fds[1]), "done-w")
 	defer r.Close()
 	if err := helper.Start(); err != nil {
+		w.Close()
 		return nil, err
 	}
 	w.WriteString("done")

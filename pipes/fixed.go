@@ -29,7 +29,7 @@ func (Fixed) CollectOutput(cmd *exec.Cmd) ([]byte, error) {
 	}
 	out, err := io.ReadAll(stdout)
 	if err != nil {
-		return nil, err
+		return nil, stopAndReap(cmd, err)
 	}
 	return out, cmd.Wait()
 }
@@ -56,7 +56,7 @@ func (Fixed) CollectBoth(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
 	stdout, err = io.ReadAll(outPipe)
 	<-done
 	if err = errors.Join(err, errErr); err != nil {
-		return nil, nil, err
+		return nil, nil, stopAndReap(cmd, err)
 	}
 	return stdout, stderr, cmd.Wait()
 }
@@ -74,7 +74,9 @@ func (Fixed) Feed(cmd *exec.Cmd, input []byte) error {
 		return err
 	}
 	if _, err := stdin.Write(input); err != nil {
-		return err
+		// The child closed its input: it has ended, or will without it.
+		stdin.Close()
+		return errors.Join(err, cmd.Wait())
 	}
 	stdin.Close()
 	return cmd.Wait()
@@ -117,6 +119,7 @@ func (Fixed) NotifyDone(helper *exec.Cmd) ([]byte, error) {
 	}
 	defer r.Close()
 	if err := helper.Start(); err != nil {
+		w.Close()
 		return nil, err
 	}
 	w.WriteString("done")

@@ -1,0 +1,41 @@
+//go:build linux
+
+package pipes_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"procbugs/helpers/childproc"
+	"procbugs/helpers/procfs"
+	"procbugs/pipes"
+)
+
+// BenchmarkPipeHangEvidence measures how long it takes to prove the
+// wait-before-read deadlock: from starting the child to the writer seen
+// blocked on a full pipe while the parent waits. ms-median is the figure
+// to quote; stopping the hung child is not counted.
+func BenchmarkPipeHangEvidence(b *testing.B) {
+	if _, err := childproc.Program(pipes.WaitBeforeRead.Broken); err != nil {
+		b.Fatal(err)
+	}
+	var took []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		p := childproc.Start(b, pipes.WaitBeforeRead.Broken)
+		writer := p.AwaitChild(b)
+		p.Until(b, "the writer blocks with a full pipe", func() bool {
+			queued, err := procfs.PipeQueued(writer, 1)
+			capacity, _ := procfs.PipeCapacity(writer, 1)
+			return err == nil && queued == capacity && procfs.SleepsIn(writer, procfs.PipeWrite) &&
+				procfs.SleepsIn(p.Pid, procfs.DoWait)
+		})
+		took = append(took, time.Since(start))
+		b.StopTimer()
+		p.Kill(b)
+		b.StartTimer()
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms-median")
+}

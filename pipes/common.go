@@ -1,0 +1,15 @@
+//go:build unix
+
+package pipes
+
+import "os/exec"
+
+// stopAndReap ends a child whose output can no longer be read and waits
+// for it, so that an error path leaves neither a zombie nor a writer
+// blocked on a pipe nobody reads. broken.go and fixed.go share it: their
+// bugs are elsewhere.
+func stopAndReap(cmd *exec.Cmd, err error) error {
+	cmd.Process.Kill()
+	cmd.Wait()
+	return err
+}
