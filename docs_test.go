@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,54 +15,73 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	_ "procbugs/envs"
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
-	_ "procbugs/pgroups"
-	_ "procbugs/pipes"
-	_ "procbugs/signals"
-	_ "procbugs/termination"
-	_ "procbugs/zombies"
 )
 
-// These tests keep the documents true to the records: the README's index
-// and docs/claims.md are rendered from them, and every test a record names
-// exists. Regenerate with: go test . -run TestDocs -update
+// These tests keep the documents true to the records: the README's index,
+// docs/claims.md, docs/go-releases.md and each topic README's entry
+// sections are rendered from them, and every test a record names exists.
+// Regenerate with: go test . -run TestDocs -update
 
-var update = flag.Bool("update", false, "rewrite the generated parts of README.md and docs/claims.md")
+var update = flag.Bool("update", false, "rewrite the generated documents, then check them")
 
-const indexBegin, indexEnd = "<!-- catalog index: generated, do not edit -->\n", "<!-- end of catalog index -->\n"
+func TestMain(m *testing.M) { childproc.Main(m) }
 
-func TestDocsReadmeIndex(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
-	require.NoError(t, err)
-	before, rest, ok := strings.Cut(string(readme), indexBegin)
-	require.True(t, ok, "README.md lacks the index marker")
-	_, after, ok := strings.Cut(rest, indexEnd)
-	require.True(t, ok, "README.md lacks the end-of-index marker")
-	want := before + indexBegin + catalog.IndexMarkdown() + indexEnd + after
-	if *update {
-		require.NoError(t, os.WriteFile("README.md", []byte(want), 0o644))
-	}
-	assert.Equal(t, want, string(readme), "README.md's index is stale: go test . -run TestDocs -update")
-	t.Logf("README index lists %d entries", len(catalog.Entries()))
+// generated pairs a file with the part of it the records render, between
+// two markers; with no markers the whole file is rendered.
+type generated struct {
+	path, begin, end string
+	render           func() string
 }
 
-func TestDocsClaims(t *testing.T) {
-	want := catalog.ClaimsMarkdown()
-	if *update {
-		require.NoError(t, os.WriteFile("docs/claims.md", []byte(want), 0o644))
+func documents() []generated {
+	docs := []generated{
+		{"README.md", "<!-- catalog index: generated, do not edit -->\n", "<!-- end of catalog index -->\n", catalog.IndexMarkdown},
+		{"docs/claims.md", "", "", catalog.ClaimsMarkdown},
+		{"docs/go-releases.md", "", "", catalog.ReleasesMarkdown},
 	}
-	got, err := os.ReadFile("docs/claims.md")
-	require.NoError(t, err)
-	assert.Equal(t, want, string(got), "docs/claims.md is stale: go test . -run TestDocs -update")
-	t.Logf("docs/claims.md carries %d claims", len(catalog.Claims()))
+	for _, topic := range catalog.Topics() {
+		docs = append(docs, generated{topic.Name + "/README.md",
+			"<!-- entries: generated from the records by `go test . -run TestDocs -update`, do not edit -->\n",
+			"<!-- end of entries -->\n", func() string { return catalog.TopicMarkdown(topic.Name) }})
+	}
+	return docs
+}
+
+func TestDocsAreGenerated(t *testing.T) {
+	for _, d := range documents() {
+		t.Run(d.path, func(t *testing.T) {
+			got, err := os.ReadFile(d.path)
+			if *update && os.IsNotExist(err) && d.begin == "" {
+				err = nil
+			}
+			require.NoError(t, err)
+			want := d.render()
+			if d.begin != "" {
+				before, rest, ok := strings.Cut(string(got), d.begin)
+				require.True(t, ok, "%s lacks the marker %q", d.path, d.begin)
+				_, after, ok := strings.Cut(rest, d.end)
+				require.True(t, ok, "%s lacks the marker %q", d.path, d.end)
+				want = before + d.begin + want + d.end + after
+			}
+			if *update && string(got) != want {
+				require.NoError(t, os.WriteFile(d.path, []byte(want), 0o644))
+				t.Logf("rewrote %s", d.path)
+				return
+			}
+			assert.Equal(t, want, string(got), "%s is stale: go test . -run TestDocs -update", d.path)
+		})
+	}
 }
 
 func TestDocsNameRealTests(t *testing.T) {
 	tests := testFunctions(t)
 	for _, e := range catalog.Entries() {
 		assert.Contains(t, tests, e.Topic()+"."+e.Test, "entry %s", e.ID)
+		for _, c := range e.Changes {
+			assert.Contains(t, tests, c.Test, "entry %s, change since %s", e.ID, c.Since)
+		}
 	}
 	for _, c := range catalog.Claims() {
 		if c.Verdict == catalog.NotTested {
@@ -77,38 +95,19 @@ func TestDocsNameRealTests(t *testing.T) {
 	}
 }
 
-func TestDocsClaimsAreUnique(t *testing.T) {
-	var ids []string
+func TestDocsEveryClaimOfTheTextsIsCarriedOnce(t *testing.T) {
+	carried := map[string]int{}
 	for _, c := range catalog.Claims() {
-		assert.NotContains(t, ids, c.ID, "claim %s is carried twice", c.ID)
-		ids = append(ids, c.ID)
+		carried[c.ID]++
 	}
+	for _, l := range catalog.Ledger {
+		assert.Equal(t, 1, carried[l.ID], "claim %s (%s)", l.ID, l.Source)
+	}
+	assert.Len(t, carried, len(catalog.Ledger), "every carried claim is in the ledger")
+	t.Logf("%d claims of the two texts carried, each once", len(catalog.Ledger))
 }
 
-// TestDocsEveryClaimOfTheTexts checks docs/claims.md against the ledger of
-// the source texts' claims, where it is beside the checkout.
-func TestDocsEveryClaimOfTheTexts(t *testing.T) {
-	ledger, err := os.ReadFile("../shared/claims.md")
-	if err != nil {
-		t.Skipf("no ledger of claims beside the checkout: %v", err)
-	}
-	var carried []string
-	for _, c := range catalog.Claims() {
-		carried = append(carried, c.ID)
-	}
-	var missing []string
-	for _, id := range regexp.MustCompile(`(?m)^\| (C\d{3}) \|`).FindAllStringSubmatch(string(ledger), -1) {
-		if !slices.Contains(carried, id[1]) {
-			missing = append(missing, id[1])
-		}
-	}
-	assert.Empty(t, missing, "claims of the texts not carried into docs/claims.md")
-	t.Logf("%d claims carried", len(carried))
-}
-
-// TestDocsBrokenAndFixedHoldEachLesson checks that each entry's method
-// exists on both Broken and Fixed in the topic's embedded sources.
-func TestDocsBrokenAndFixedHoldEachLesson(t *testing.T) {
+func TestDocsRecordsAreWellFormed(t *testing.T) {
 	for _, e := range catalog.Entries() {
 		topic, ok := catalog.LookupTopic(e.Topic())
 		require.True(t, ok, e.ID)
@@ -117,10 +116,44 @@ func TestDocsBrokenAndFixedHoldEachLesson(t *testing.T) {
 			require.NoError(t, err, e.ID)
 			assert.Contains(t, methods(t, file, src), e.Func, "%s: %s has no method %s", e.ID, file, e.Func)
 		}
+		for _, says := range []string{e.Broken.Says, e.Fixed.Says} {
+			assert.NotContains(t, says, "/", "%s: a slash in a Says sentence splits its subtest's name", e.ID)
+		}
+		assert.NotEmpty(t, e.Roles.Broken.Name(), e.ID)
+		assert.NotEmpty(t, e.Roles.Fixed.Name(), e.ID)
+		assert.NotNil(t, e.Broken.Prove, e.ID)
+		assert.NotNil(t, e.Fixed.Prove, e.ID)
 	}
 }
 
-// testFunctions lists "topic.TestName" for every test in the topics.
+// TestRepositoryStandsAlone checks that no file points outside the
+// repository, to the folder beside it where its sources were kept.
+func TestRepositoryStandsAlone(t *testing.T) {
+	outside := ".." + "/shared"
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") && path != "." || d.Name() == "node_modules" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !slices.Contains([]string{".go", ".md", ".sh", ".mod", ""}, filepath.Ext(path)) && d.Name() != "Makefile" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		assert.NotContains(t, string(b), outside, "%s refers outside the repository", path)
+		return nil
+	})
+	require.NoError(t, err)
+}
+
+// testFunctions lists "topic.TestName" for every test of the topics.
 func testFunctions(t *testing.T) []string {
 	var out []string
 	files, err := filepath.Glob("*/*_test.go")
@@ -148,5 +181,3 @@ func methods(t *testing.T, name string, src []byte) []string {
 	}
 	return out
 }
-
-func TestMain(m *testing.M) { childproc.Main(m) }

@@ -122,6 +122,19 @@ func TopicMarkdown(topic string) string {
 		}
 		b.WriteString("\n")
 	}
+	var wrong []Claim
+	for _, c := range Claims() {
+		if (c.Verdict == False || c.Verdict == Imprecise) && strings.HasPrefix(c.Test, topic+".") {
+			wrong = append(wrong, c)
+		}
+	}
+	if len(wrong) > 0 {
+		b.WriteString("## What the source texts get wrong\n\n| claim | source | what is true | test |\n|---|---|---|---|\n")
+		for _, c := range wrong {
+			fmt.Fprintf(&b, "| %s: %s (**%s**) | %s | %s | %s |\n", c.ID, cell(c.Text), c.Verdict, cell(c.Source), cell(c.Correction), code(c.Test))
+		}
+		b.WriteString("\nEvery claim of the texts, with its verdict, is in [docs/claims.md](../docs/claims.md).\n\n")
+	}
 	return b.String()
 }
 
