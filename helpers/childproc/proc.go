@@ -1,6 +1,7 @@
 package childproc
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -60,10 +61,10 @@ func Start(t T, r role.Role, opts ...Option) *Proc {
 		o(&cfg)
 	}
 	exe, err := program(def)
+	if errors.Is(err, ErrNoCgo) {
+		t.Skipf("%s needs cgo, which cannot build here (a C compiler, gcc): %v", r, err)
+	}
 	if err != nil {
-		if def.Cgo {
-			t.Skipf("%s needs cgo, which cannot build here: %v", r, err)
-		}
 		t.Fatalf("%v", err)
 	}
 	p, err := launch(exe, r, cfg, bound(t, cfg.timeout))

@@ -45,8 +45,12 @@ import (
 // to the module root. Nothing exists there on disk.
 const childMainDir = "helpers/childproc/childmain"
 
+// A build is how a child program is built: a role that calls C needs cgo,
+// one whose lesson is the race detector's report needs -race.
+type build struct{ cgo, race bool }
+
 type programKey struct {
-	cgo  bool
+	build
 	pkgs string
 }
 
@@ -80,7 +84,7 @@ func program(def role.Def) (string, error) {
 		}
 	}
 	slices.Sort(pkgs)
-	key := programKey{cgo: def.Cgo, pkgs: strings.Join(pkgs, " ")}
+	key := programKey{build: build{cgo: def.Cgo || def.Race, race: def.Race}, pkgs: strings.Join(pkgs, " ")}
 	programsMu.Lock()
 	b, ok := programs[key]
 	if !ok {
@@ -88,15 +92,15 @@ func program(def role.Def) (string, error) {
 		programs[key] = b
 	}
 	programsMu.Unlock()
-	b.once.Do(func() { b.path, b.err = buildProgram(pkgs, def.Cgo) })
+	b.once.Do(func() { b.path, b.err = buildProgram(pkgs, key.build) })
 	return b.path, b.err
 }
 
-// ErrNoCgo is returned for a role that needs cgo where no C compiler can
-// build it.
-var ErrNoCgo = errors.New("childproc: the role calls C, and cgo cannot build here")
+// ErrNoCgo is returned for a role that needs cgo (or the race detector,
+// which needs cgo) where no C compiler can build it.
+var ErrNoCgo = errors.New("childproc: the role needs cgo, which cannot build here")
 
-func buildProgram(pkgs []string, cgo bool) (string, error) {
+func buildProgram(pkgs []string, how build) (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return "", err
@@ -106,7 +110,7 @@ func buildProgram(pkgs []string, cgo bool) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintln(h, runtime.Version(), runtime.GOOS, runtime.GOARCH, cgo, pkgs, sum)
+	fmt.Fprintln(h, runtime.Version(), runtime.GOOS, runtime.GOARCH, how.cgo, how.race, pkgs, sum)
 	name := "child-" + hex.EncodeToString(h.Sum(nil))[:20]
 
 	cache, err := cacheDir()
@@ -147,25 +151,30 @@ func buildProgram(pkgs []string, cgo bool) (string, error) {
 	}
 
 	tmp := fmt.Sprintf("%s.tmp%d", out, os.Getpid())
-	cmd := exec.Command(goCommand(), "build", "-buildvcs=false", "-overlay", overlayFile, "-o", tmp, "./"+childMainDir)
+	args := []string{"build", "-buildvcs=false", "-overlay", overlayFile, "-o", tmp}
+	if how.race {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command(goCommand(), append(args, "./"+childMainDir)...)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED="+map[bool]string{true: "1", false: "0"}[cgo])
+	cmd.Env = append(os.Environ(), "CGO_ENABLED="+map[bool]string{true: "1", false: "0"}[how.cgo])
 	if v := runtime.Version(); strings.HasPrefix(v, "go1.") && !strings.ContainsAny(v, " -+") {
 		// The release that built the tests builds the child too.
 		cmd.Env = append(cmd.Env, "GOTOOLCHAIN="+v)
 	}
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		os.Remove(tmp)
-		if cgo {
+		if how.cgo {
 			return "", fmt.Errorf("%w: %v\n%s", ErrNoCgo, err, msg)
 		}
 		return "", fmt.Errorf("childproc: building the child program: %v\n%s", err, msg)
 	}
-	// The whole point of the program: prove that it links neither the
-	// race runtime nor, unless asked, runtime/cgo.
-	if l, err := Linked(tmp); err != nil || l.Race || l.Cgo != cgo {
+	// The whole point of the program: prove that it links the race
+	// runtime exactly when asked, and runtime/cgo never unless cgo was
+	// asked for (and then only if the lesson's code uses it).
+	if l, err := Linked(tmp); err != nil || l.Race != how.race || l.Cgo && !how.cgo {
 		os.Remove(tmp)
-		return "", fmt.Errorf("childproc: the child program links %+v (cgo wanted: %v): %v", l, cgo, err)
+		return "", fmt.Errorf("childproc: the child program links %+v, where %+v was asked for: %v", l, how, err)
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		return "", err

@@ -34,6 +34,7 @@ type Def struct {
 	Name string
 	Pkg  string // import path of the package that registered it: the child program links it
 	Cgo  bool   // the role's code calls C: it runs in a child built with cgo
+	Race bool   // the role's lesson is what the race detector reports: its child is built with -race
 	run  func(args []string) int
 }
 
@@ -44,6 +45,11 @@ type Option func(*Def)
 // runs in a child program built without cgo, as a reader's program that
 // uses os, os/exec and os/signal is.
 func NeedsCgo(d *Def) { d.Cgo = true }
+
+// NeedsRace marks a role whose lesson is what the race detector reports:
+// it runs in a child built with -race (and so with cgo). No other child
+// is.
+func NeedsRace(d *Def) { d.Race = true }
 
 var (
 	mu   sync.Mutex

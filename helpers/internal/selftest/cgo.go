@@ -1,0 +1,8 @@
+//go:build cgo
+
+// A package that uses cgo makes the program link runtime/cgo; built with
+// CGO_ENABLED=0, this file is left out, as every lesson's cgo files are.
+
+package selftest
+
+import "C"
