@@ -171,3 +171,23 @@ func TestUnknownRole(t *testing.T) {
 }
 
 func firstLine(s string) string { line, _, _ := strings.Cut(strings.TrimSpace(s), "\n"); return line }
+
+func TestWitness(t *testing.T) {
+	t.Run("a watching recorder is told when the evidence was taken and when the child was stopped", func(t *testing.T) {
+		var moments []string
+		var alive []bool
+		rec := RecordWatching("witness", func(moment string, p *Proc) {
+			moments = append(moments, moment)
+			alive = append(alive, procfs.Alive(p.Pid))
+		}, func(ft T) {
+			p := Start(ft, selftest.Hang)
+			p.WaitReady(ft)
+			p.Until(ft, "the child is asleep", func() bool { return procfs.Idle(p.Pid) })
+			p.Stop(ft)
+		})
+		require.Empty(t, rec.Errors())
+		assert.Equal(t, []string{Evidence, Stopping}, moments)
+		assert.Equal(t, []bool{true, true}, alive, "each moment is seen before anything is killed")
+		t.Logf("moments seen: %v", moments)
+	})
+}

@@ -71,6 +71,7 @@ func (p *Proc) Leftovers() []int {
 // its evidence, to say that the leftovers were expected.
 func (p *Proc) KillGroup(t T) {
 	t.Helper()
+	witness(t, LeftBehind, p)
 	p.mu.Lock()
 	p.groupKilled = true
 	p.mu.Unlock()

@@ -24,11 +24,34 @@ func (p *Proc) Until(t T, what string, cond func() bool) {
 		select {
 		case <-p.done:
 			if cond() {
+				witness(t, Evidence, p)
 				return
 			}
 			t.Fatalf("%s ended before %s: %s", p.role, what, p.ending())
 		case <-time.After(pause):
 		}
+	}
+	witness(t, Evidence, p)
+}
+
+// The moments a Witness is told of.
+const (
+	Evidence   = "evidence"    // Until's condition held
+	Stopping   = "stopping"    // the proof is about to stop the child
+	Ended      = "ended"       // the child ended by itself, and the proof has waited for it
+	LeftBehind = "left behind" // the proof is about to kill what the child left in its group
+)
+
+// A Witness is a T that wants to see the processes at the moments a proof
+// takes its evidence: cmd/procbugs draws the process tree as it stood
+// then, not as it happened to be when sampled. *testing.T is none.
+type Witness interface {
+	Witness(moment string, p *Proc)
+}
+
+func witness(t T, moment string, p *Proc) {
+	if w, ok := t.(Witness); ok {
+		w.Witness(moment, p)
 	}
 }
 

@@ -253,6 +253,9 @@ func (p *Proc) Wait(t T) Result {
 	p.waited = true
 	p.mu.Unlock()
 	res := p.result()
+	if !res.TimedOut {
+		witness(t, Ended, p)
+	}
 	if res.TimedOut {
 		t.Fatalf("%s reached its time bound of %v and was stopped: a timeout is never evidence\n%s",
 			p.role, p.bound, res.Stacks)
@@ -270,6 +273,7 @@ func (p *Proc) Done() <-chan struct{} { return p.done }
 // child that was stuck.
 func (p *Proc) Stop(t T) Result {
 	t.Helper()
+	witness(t, Stopping, p)
 	p.mu.Lock()
 	timedOut, exited := p.timedOut, p.exited
 	p.stopped, p.groupKilled = true, true
@@ -290,6 +294,7 @@ func (p *Proc) Stop(t T) Result {
 // and reaps whatever of it was left to this process.
 func (p *Proc) Kill(t T) Result {
 	t.Helper()
+	witness(t, Stopping, p)
 	p.mu.Lock()
 	p.stopped, p.groupKilled = true, true
 	p.mu.Unlock()

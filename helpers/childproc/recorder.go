@@ -12,6 +12,7 @@ import (
 // and the harness's own tests check its failures with it.
 type Recorder struct {
 	name     string
+	watch    func(moment string, p *Proc)
 	mu       sync.Mutex
 	logs     []string
 	errors   []string
@@ -26,7 +27,14 @@ var _ T = (*Recorder)(nil)
 // still run; then it runs the cleanups the proof registered. A panic in
 // the proof is recorded as an error.
 func Record(name string, proof func(t T)) *Recorder {
-	r := &Recorder{name: name}
+	return RecordWatching(name, nil, proof)
+}
+
+// RecordWatching is Record with a witness: watch is called at each moment
+// the proof takes its evidence from a child (see Witness), so that a
+// reader can be shown the processes as they stood then.
+func RecordWatching(name string, watch func(moment string, p *Proc), proof func(t T)) *Recorder {
+	r := &Recorder{name: name, watch: watch}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -40,6 +48,13 @@ func Record(name string, proof func(t T)) *Recorder {
 	<-done
 	r.runCleanups()
 	return r
+}
+
+// Witness passes a moment of the proof to the recorder's watcher.
+func (r *Recorder) Witness(moment string, p *Proc) {
+	if r.watch != nil {
+		r.watch(moment, p)
+	}
 }
 
 func (r *Recorder) Cleanup(f func()) { r.mu.Lock(); r.cleanups = append(r.cleanups, f); r.mu.Unlock() }
