@@ -24,6 +24,12 @@ func (o Observation) OK() bool { return len(o.Failures) == 0 }
 // what its proof saw. With exercise set, the broken half is held to the
 // fixed proof, as in exercise mode.
 func Observe(e Entry, broken, exercise bool) Observation {
+	return ObserveWatching(e, broken, exercise, nil)
+}
+
+// ObserveWatching is Observe with a witness, called at each moment the
+// proof takes its evidence (childproc.Witness).
+func ObserveWatching(e Entry, broken, exercise bool, watch func(moment string, p *childproc.Proc)) Observation {
 	h, name := e.Fixed, "fixed"
 	prove := e.Fixed.Prove
 	if broken {
@@ -33,7 +39,7 @@ func Observe(e Entry, broken, exercise bool) Observation {
 		}
 	}
 	start := time.Now()
-	rec := childproc.Record(e.ID+"/"+name, func(t childproc.T) { prove(t, e.Role(broken)) })
+	rec := childproc.RecordWatching(e.ID+"/"+name, watch, func(t childproc.T) { prove(t, e.Role(broken)) })
 	return Observation{ID: e.ID, Half: name, Says: h.Says, Logs: rec.Logs(), Failures: rec.Errors(),
 		Skipped: rec.Skipped(), Elapsed: time.Since(start)}
 }
