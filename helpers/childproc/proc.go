@@ -67,7 +67,7 @@ func Start(t T, r role.Role, opts ...Option) *Proc {
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
-	p, err := launch(exe, r, cfg, bound(t, cfg.timeout))
+	p, err := launch(exe, r, cfg, bound(t, cfg.timeout), bound(t, 0))
 	if err != nil {
 		t.Fatalf("start %s: %v", r, err)
 	}
@@ -81,7 +81,9 @@ func Run(t T, r role.Role, opts ...Option) Result {
 	return Start(t, r, opts...).Wait(t)
 }
 
-func launch(exe string, r role.Role, cfg config, limit time.Duration) (*Proc, error) {
+// launch starts the child. Until its role begins, it is bounded only by
+// startup, the test's deadline; from then on by limit.
+func launch(exe string, r role.Role, cfg config, limit, startup time.Duration) (*Proc, error) {
 	p := &Proc{role: r, bound: limit, done: make(chan struct{})}
 	var err error
 	if p.stdout, err = tempFile("stdout"); err != nil {
@@ -125,9 +127,9 @@ func launch(exe string, r role.Role, cfg config, limit time.Duration) (*Proc, er
 		return nil, err
 	}
 
-	// Until the role begins, the child is bounded only by the test's
-	// deadline: exec and the runtime's start-up are not the role's time.
-	p.timer = time.AfterFunc(limit, p.expire)
+	// Exec and the runtime's start-up are not the role's time: a machine
+	// under load can take long over them.
+	p.timer = time.AfterFunc(startup, p.expire)
 	p.events = NewFeed(ctrlR, p.keepEvent)
 	go p.reap()
 	return p, nil
@@ -191,6 +193,9 @@ func childEnv(r role.Role, extra []string) []string {
 		role.ControlEnv + "=3",
 		"GOTRACEBACK=all", // SIGQUIT then dumps every goroutine
 		"LANG=C",
+		// A child built with -race would otherwise sleep a second before
+		// every exit (the race runtime's atexit_sleep_ms).
+		"GORACE=atexit_sleep_ms=0",
 	}
 	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
 		if v, ok := os.LookupEnv(k); ok {
