@@ -21,7 +21,8 @@ type Proc struct {
 	role role.Role
 	cmd  *exec.Cmd
 
-	bound          time.Duration
+	bound          time.Duration // from the role's start
+	deadline       time.Duration // the test's: the safety net for everything else
 	start, end     time.Time
 	stdout, stderr *os.File
 	ctrl           *os.File
@@ -84,7 +85,7 @@ func Run(t T, r role.Role, opts ...Option) Result {
 // launch starts the child. Until its role begins, it is bounded only by
 // startup, the test's deadline; from then on by limit.
 func launch(exe string, r role.Role, cfg config, limit, startup time.Duration) (*Proc, error) {
-	p := &Proc{role: r, bound: limit, done: make(chan struct{})}
+	p := &Proc{role: r, bound: limit, deadline: startup, done: make(chan struct{})}
 	var err error
 	if p.stdout, err = tempFile("stdout"); err != nil {
 		return nil, err
@@ -335,11 +336,15 @@ func (p *Proc) ending() string {
 }
 
 func (p *Proc) result() Result {
-	t := time.NewTimer(grace)
+	// Every event the child sent is read before the result is made: the
+	// control pipe is close-on-exec, so EOF comes once the child has
+	// exited and any descendant it was forking has exec'd. The bound is
+	// only the test's deadline, however loaded the machine.
+	t := time.NewTimer(p.deadline)
 	defer t.Stop()
 	select {
 	case <-p.events.Done():
-	case <-t.C: // a forked, not yet exec'd descendant holds the control pipe
+	case <-t.C:
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
