@@ -2,180 +2,116 @@
 
 package termination
 
-import "procbugs/helpers/catalog"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 
-// claims carries the termination claims of the source texts forward, with
-// what this package's tests observe in child processes.
-var claims = []catalog.Claim{
-	{
-		ID: "C001", Source: "000 §1", Text: "Returning from main runs main's defers; exit code 0",
-		Verdict:  catalog.True,
-		Observed: "row \"return from main\": the deferred call and the deferred Flush of main ran, exit 0",
-		Test:     "termination.TestTable",
-	},
-	{
-		ID: "C002", Source: "000 §1", Text: "Other goroutines are killed mid-execution when main returns; their defers do not run",
-		Verdict:  catalog.True,
-		Observed: "row \"return from main\": the deferred call of a goroutine blocked in a read never ran",
-		Test:     "termination.TestTable",
-	},
-	{
-		ID: "C003", Source: "000 §1, §11", Text: "Finalizers are not run at exit / not guaranteed",
-		Verdict: catalog.True,
-		Observed: "no row of the table ran the finalizer of unreachable garbage (collector off: only the exit could have); " +
-			"after runtime.GC one ran (TestFinalizerRunsAfterGC); a runtime.AddCleanup never removed a lock file " +
-			"before exit (TestLockOutlivesProcess)",
-		Test: "termination.TestTable",
-	},
-	{
-		ID: "C004", Source: "000 §1, §11, §19; 001 Q2, Q10", Text: "os.Exit(n) runs no deferred calls in any goroutine; exit status n",
-		Verdict:  catalog.True,
-		Observed: "row \"os.Exit(3)\": exit 3, neither the calling goroutine's nor another goroutine's deferred call ran",
-		Test:     "termination.TestTable",
-	},
-	{
-		ID: "C005", Source: "000 §1", Text: "os.Exit: buffered output is not flushed (doc example leaves out.txt empty)",
-		Verdict:  catalog.True,
-		Observed: "ExitWithReport (the §1 example with a status): exit 2 and a report file of 0 bytes",
-		Test:     "termination.TestExitSkipsDefers",
-	},
-	{
-		ID: "C006", Source: "000 §1; 001 Q2", Text: "run() error pattern: all defers in run fire before main sees the error",
-		Verdict:  catalog.True,
-		Observed: "fixed ExitWithReport: the file holds every line before os.Exit; fixed Migrate removes its lock before main exits 1",
-		Test:     "termination.TestExitSkipsDefers",
-	},
-	{
-		ID: "C007", Source: "000 §1; 001 Q10", Text: "log.Fatal = log.Print + os.Exit(1): no defers, exit 1",
-		Verdict:  catalog.True,
-		Observed: "row \"log.Fatal\": the timestamped message on stderr, no deferred call, no Flush, exit 1",
-		Test:     "termination.TestTable",
-	},
-	{
-		ID: "C008", Source: "000 §1", Text: "log.Panic = log.Print + panic: current goroutine's defers run, others' don't; exit 2",
-		Verdict: catalog.True,
-		Observed: "row \"log.Panic\": the calling goroutine's deferred calls ran, the other's did not, exit 2; " +
-			"stderr shows the message twice: the timestamped log line, then \"panic: boom\" and the stack",
-		Test: "termination.TestTable",
-	},
-	{
-		ID: "C009", Source: "000 §1; 001 Q10", Text: "Uncaught panic: defers of the panicking goroutine run, other goroutines' don't; stack to stderr; exit 2",
-		Verdict: catalog.True,
-		Observed: "rows \"panic, not recovered\" in main and in another goroutine: the panicking goroutine's deferred calls ran, " +
-			"the other's did not; \"panic: boom\" and the stack of the panicking goroutine only (GOTRACEBACK=single, the default); exit 2",
-		Test: "termination.TestTable",
-	},
-	{
-		ID: "C010", Source: "000 §1", Text: "Recovered panic: process continues",
-		Verdict:  catalog.True,
-		Observed: "row \"panic, recovered\": the program went on and returned from main, exit 0",
-		Test:     "termination.TestTable",
-	},
-	{
-		ID: "C011", Source: "000 §11", Text: "recover in a deferred function stops the unwind and 'returns control to that frame'",
-		Verdict:  catalog.Imprecise,
-		Observed: "the statement after the panicking call never ran; the function returned to its caller the result its deferred call set",
-		Correction: "Execution does not resume inside the frame: the function whose deferred call recovered returns normally to its caller, " +
-			"with its named results as the deferred calls left them.",
-		Test: "termination.TestTable",
-	},
-	{
-		ID: "C012", Source: "000 §11, §19", Text: "recover is goroutine-local: main's defer/recover does not catch a panic in another goroutine",
-		Verdict: catalog.True,
-		Observed: "broken ProcessAll: a worker's index-out-of-range panic ended the process with exit 2; the recover in ProcessAll " +
-			"caught nothing, and ProcessAll had even returned nil (\"batch done\") before the runtime ended the process",
-		Test: "termination.TestPanicInGoroutine",
-	},
-	{
-		ID: "C013", Source: "000 §11", Text: "`defer fmt.Println(\"bye\")` runs on panic but not on os.Exit",
-		Verdict:  catalog.True,
-		Observed: "rows \"panic, not recovered, in main\" (deferred call ran) and \"os.Exit(3)\" (it did not)",
-		Test:     "termination.TestTable",
-	},
-	{
-		ID: "C014", Source: "000 §12; 001 Q10", Text: "runtime.Goexit runs the calling goroutine's defers, ends only that goroutine",
-		Verdict:  catalog.True,
-		Observed: "row \"runtime.Goexit in main, another goroutine still working\": main's deferred calls ran, then the other goroutine worked on and returned",
-		Test:     "termination.TestTable",
-	},
-	{
-		ID: "C015", Source: "000 §1, §12; 001 Q10", Text: "Goexit in the last live goroutine: runtime exits 'with a stack dump' and code 2",
-		Verdict: catalog.False,
-		Observed: "Goexit in main, then no goroutine left: in a binary without cgo, exit 2 with the one line " +
-			"\"fatal error: no goroutines (main called runtime.Goexit) - deadlock!\" and no stack; in a binary that links cgo " +
-			"(this test binary, through net) the process never exits: every thread sleeps, the dump holds only the runtime's goroutines",
-		Correction: "No stack dump in either case, and no exit at all when the binary links cgo: the runtime's deadlock check " +
-			"(checkdead, $GOROOT/src/runtime/proc.go) counts cgo's extra M as running and never fires. Only main's Goexit can leave no goroutine; " +
-			"another goroutine's Goexit ends just that goroutine.",
-		Test: "termination.TestTable",
-	},
-	{
-		ID: "C016", Source: "000 §12", Text: "t.FailNow/t.Fatal use runtime.Goexit, so a test bails out without killing the test binary",
-		Verdict: catalog.True,
-		Observed: "in a child test run, TestDeploy's FailNow stopped it (its deferred call ran) and TestNext still ran; " +
-			"called from another goroutine, it ended only that goroutine and TestDeploy went on",
-		Test: "termination.TestFatalFromGoroutine",
-	},
-	{
-		ID: "C017", Source: "000 §1", Text: "Killed by signal: no defers run",
-		Verdict:  catalog.True,
-		Observed: "rows SIGKILL, SIGTERM and SIGQUIT: no deferred call ran in any goroutine, the buffered line was lost",
-		Test:     "termination.TestTable",
-	},
-	{
-		ID: "C018", Source: "000 §1", Text: "Killed by signal: exit code 128+sig (shell convention); 'kernel terminates immediately'",
-		Verdict:  catalog.Imprecise,
-		Observed: "SIGKILL: killed, 137; SIGTERM: killed by SIGTERM, 143; SIGQUIT: exit 2 with \"SIGQUIT: quit\", every goroutine's stack and the registers",
-		Correction: "Only SIGKILL is an immediate kill by the kernel. Go's handler catches SIGTERM first and re-raises it with the default action " +
-			"(dieFromSignal, $GOROOT/src/runtime/signal_unix.go), so the status still says SIGTERM; SIGQUIT makes a Go program dump its goroutines " +
-			"and exit 2, not 131.",
-		Test: "termination.TestTable",
-	},
-	{
-		ID: "C019", Source: "000 §18", Text: "Shell convention: 'SIGKILL = 9137'",
-		Verdict:    catalog.False,
-		Observed:   "sh: `\"$0\" & kill -KILL $!; wait $!; echo $?` prints 137; the SIGKILL row's shell status is 137",
-		Correction: "128 + 9 = 137: the text ran the two numbers together.",
-		Test:       "termination.TestExitStatus",
-	},
-	{
-		ID: "C020", Source: "000 §18", Text: "ExitError.ExitCode() is -1 for a signal kill; WaitStatus.Signaled()/Signal()/ExitStatus() give details",
-		Verdict:  catalog.True,
-		Observed: "ExitCode() -1 for grandchildren killed by SIGKILL and SIGTERM, 3 for one that exited 3; WaitStatus.Signaled and Signal name the signal",
-		Test:     "termination.TestExitStatus",
-	},
-	{
-		ID: "C021", Source: "000 §11; 001 Q2", Text: "os.Exit 'calls the C exit(2) syscall directly'; 'no Go-side cleanup happens'",
-		Verdict:  catalog.Imprecise,
-		Observed: "row \"os.Exit(3)\": no deferred call, no Flush, no finalizer; the process ended with status 3 at once",
-		Correction: "os.Exit runs the runtime's exit hooks (runtime_beforeExit: race detector, coverage) and then syscall.Exit, the raw exit_group(2) " +
-			"system call ($GOROOT/src/os/proc.go, Exit); it is not the C library's exit(3), so no atexit handler or stdio flush runs. Unlike a return " +
-			"from main, it does not wait for a goroutine that is printing a panic.",
-		Test: "termination.TestTable",
-	},
-	{
-		ID: "C114", Source: "000 §19", Text: "'Wait returns success but child didn't run': forgot to call Start, or cmd.Stderr set to a closed file",
-		Verdict: catalog.False,
-		Observed: "Wait without Start returns \"exec: not started\" (TestWaitWithoutStart); with a closed *os.File as Stderr the child ran, " +
-			"its stderr was /dev/null and Run returned nil",
-		Correction: "Neither gives a success without a run. The real mistake is the closed Stderr file: the child does run, Run returns nil, " +
-			"and everything it wrote to stderr is lost.",
-		Test: "termination.TestClosedStderr",
-	},
-	{
-		ID: "C091", Source: "000 §17", Text: "os/exec errors are typed: *ExitError for a non-zero exit, *PathError, and errors.Is " +
-			"with fs.ErrPermission/ErrNotExist/ErrExist for EACCES/ENOENT/EEXIST",
-		Verdict: catalog.True,
-		Observed: "exit 2: *exec.ExitError; a file without x: *fs.PathError, ErrPermission; a missing path: *fs.PathError, " +
-			"ErrNotExist; O_EXCL on an existing file: ErrExist; a name missing from PATH: *exec.Error, ErrNotFound and not ErrNotExist",
-		Correction: "True, with one trap: a bare name that LookPath cannot find gives *exec.Error wrapping exec.ErrNotFound, " +
-			"for which errors.Is(err, fs.ErrNotExist) is false.",
-		Test: "termination.TestTypedErrors",
-	},
-	{
-		ID: "C092", Source: "000 §17; 001 Q21", Text: "os.IsNotExist etc. still work; errors.Is composes with %w wrapping while os.IsXxx does not",
-		Verdict:  catalog.True,
-		Observed: "a bare *PathError: os.IsNotExist and errors.Is both true; wrapped with %w: os.IsNotExist false, errors.Is true",
-		Test:     "termination.TestTypedErrors",
-	},
-}
+	"procbugs/helpers/role"
+)
+
+// Roles for the source texts' claims about termination that neither an
+// entry nor the table covers, and the audit of the fixed code's error
+// paths. Each runs in a child process; claims_test.go watches it.
+
+// WaitWithoutStart (C114) calls Wait on a command that was never started:
+// the first half of 000 §19's "Wait returns success but child didn't run".
+var WaitWithoutStart = lesson.Role("claim/wait-without-start", func([]string) int {
+	cmd := role.Command(complainer)
+	role.Emitf("Wait returned %v", cmd.Wait())
+	return 0
+})
+
+// FinalizerAfterGC (C003) leaves garbage with a finalizer, forces a
+// collection and waits, blocked on a channel, for the finalizer to run:
+// finalizers do run, once a collection has found their object unreachable.
+var FinalizerAfterGC = lesson.Role("claim/finalizer-after-gc", func([]string) int {
+	ran := make(chan struct{})
+	func() {
+		r := &resource{name: "temp"}
+		runtime.SetFinalizer(r, func(*resource) { close(ran) })
+	}()
+	role.Emitf("collections before: %d", collections())
+	runtime.GC()
+	<-ran
+	role.Emit(FinalizerRan)
+	return 0
+})
+
+// TypedErrors (C091, C092) starts commands that fail in each way 000 §17
+// names, and reports the type of each error and what errors.Is and
+// os.IsNotExist say of it.
+var TypedErrors = lesson.Role("claim/typed-errors", func([]string) int {
+	dir, err := os.MkdirTemp("", "typed-errors-*")
+	if err != nil {
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	notExecutable := filepath.Join(dir, "script")
+	if err := os.WriteFile(notExecutable, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		return 1
+	}
+	describe := func(name string, err error) {
+		role.Emitf("%s: %T ErrNotExist=%t ErrPermission=%t ErrExist=%t ErrNotFound=%t", name, err,
+			errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrExist),
+			errors.Is(err, exec.ErrNotFound))
+	}
+	describe("exit 2", exec.Command("/bin/sh", "-c", "exit 2").Run())
+	describe("not executable", exec.Command(notExecutable).Run())
+	describe("missing path", exec.Command(filepath.Join(dir, "missing")).Run())
+	describe("missing in PATH", exec.Command("no-such-program-anywhere").Run())
+	_, err = os.OpenFile(notExecutable, os.O_CREATE|os.O_EXCL, 0o644)
+	describe("O_EXCL on an existing file", err)
+
+	_, err = os.Open(filepath.Join(dir, "missing"))
+	wrapped := fmt.Errorf("loading config: %w", err)
+	role.Emitf("bare: os.IsNotExist=%t errors.Is=%t; wrapped: os.IsNotExist=%t errors.Is=%t",
+		os.IsNotExist(err), errors.Is(err, fs.ErrNotExist), os.IsNotExist(wrapped), errors.Is(wrapped, fs.ErrNotExist))
+	return 0
+})
+
+// ErrorPaths drives each fixed method that starts a process or opens a
+// file through its failures, under role.Audit, and reports what each left
+// behind in this process. ExitWithReport is not among them: it ends the
+// process, which releases everything.
+var ErrorPaths = lesson.Role("error-paths", func([]string) int {
+	dir, err := os.MkdirTemp("", "error-paths-*")
+	if err != nil {
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	logPath := filepath.Join(dir, "child.log")
+	held := filepath.Join(dir, "held.lock")
+	if err := os.WriteFile(held, nil, 0o644); err != nil {
+		return 1
+	}
+	f := Fixed{}
+	for _, c := range []struct {
+		name string
+		call func()
+	}{
+		{"RunLogged, log cannot be opened", func() { f.RunLogged(role.Command(complainer), filepath.Join(dir, "no", "child.log")) }},
+		{"RunLogged, program missing", func() { f.RunLogged(exec.Command("/nonexistent/program"), logPath) }},
+		{"RunLogged, child fails", func() { f.RunLogged(role.Command(failer), logPath) }},
+		{"RunExclusive, lock held", func() { f.RunExclusive(held, func() error { return nil }) }},
+		{"RunExclusive, work fails", func() {
+			f.RunExclusive(filepath.Join(dir, "job.lock"), func() error { return errors.New("work failed") })
+		}},
+		{"Migrate, no version file", func() { f.Migrate(dir) }},
+	} {
+		role.Emitf("%s: %v", c.name, role.Audit(c.call))
+	}
+	// The controls: code that starts a child and never waits for it, and
+	// the broken RunExclusive, which leaves its lock file open. The audit
+	// must catch both; then what they left is released here.
+	forgotten := role.Command(failer)
+	role.Emitf("control, Start without Wait: %v", role.Audit(func() { forgotten.Start() }))
+	forgotten.Wait()
+	leak := role.Audit(func() { Broken{}.RunExclusive(filepath.Join(dir, "broken.lock"), func() error { return nil }) })
+	role.Emitf("control, broken RunExclusive: %v", leak)
+	return 0
+})

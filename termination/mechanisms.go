@@ -11,150 +11,107 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"procbugs/helpers/childproc"
+	"procbugs/helpers/role"
 )
 
-// What the children of the table report over the control pipe.
-const (
-	endingDeferRan = "defer ran: ending goroutine"
-	otherDeferRan  = "defer ran: other goroutine"
-	finalizerRan   = "finalizer ran"
-	otherWorked    = "other goroutine worked on after main's Goexit"
-	recoveredEvent = "recovered; the panicking function returned "
+// The table of README.md: every way a Go process ends, each the whole of
+// a child process. The mechanism runs in the "ending goroutine", after it
+// has set up a deferred call and a bufio.Writer over stdout holding one
+// line, with a deferred Flush; a second goroutine has a deferred call of
+// its own. The child reports which deferred calls and finalizers ran; the
+// proofs (proofs/table.go) read the rest from how it ended.
 
-	// bufferedLine is written to a bufio.Writer over stdout whose Flush is
+// What the children of the table report, print and exit with.
+const (
+	EndingDeferRan = "defer ran: ending goroutine"
+	OtherDeferRan  = "defer ran: other goroutine"
+	FinalizerRan   = "finalizer ran"
+	OtherWorked    = "other goroutine worked on after main's Goexit"
+	Recovered      = "recovered; the panicking function returned "
+
+	// BufferedLine is written to a bufio.Writer over stdout whose Flush is
 	// deferred in the ending goroutine: it reaches stdout only if that
 	// deferred call runs.
-	bufferedLine = "this line waited in a bufio.Writer"
+	BufferedLine = "this line waited in a bufio.Writer"
 
-	// message is what log.Fatal, log.Panic and panic are called with.
-	message = "boom"
+	// Message is what log.Fatal, log.Panic and panic are called with.
+	Message = "boom"
 
-	// exitStatus is what the os.Exit row exits with.
-	exitStatus = 3
+	// ChosenStatus is what the os.Exit row exits with.
+	ChosenStatus = 3
 )
 
-// otherGoroutine says what the second goroutine of a row does.
-type otherGoroutine int
+// Other says what the second goroutine of a row does.
+type Other int
 
 const (
-	otherBlocks  otherGoroutine = iota // it blocks for ever with a deferred call pending
-	otherWorksOn                       // it works on after main's Goexit, then returns
-	otherNone                          // there is no other goroutine
-	otherIsMain                        // the mechanism runs in a second goroutine; main is the other
+	OtherBlocks  Other = iota // it blocks for ever with a deferred call pending
+	OtherWorksOn              // it works on after main's Goexit, then returns
+	OtherNone                 // there is no other goroutine
+	OtherIsMain               // the mechanism runs in a second goroutine; main is the other
 )
 
-// A mechanism is one way for a Go process to end: one row of the table.
-type mechanism struct {
+// A Mechanism is one way for a Go process to end: one row of the table.
+type Mechanism struct {
 	Name   string         // as the table shows it
-	Slug   string         // the role's last name part
-	Other  otherGoroutine // what the second goroutine does
-	End    func()         // the mechanism, run in the ending goroutine
+	Slug   string         // the last part of its roles' names
+	Other  Other          // what the second goroutine does
 	Signal syscall.Signal // sent by the parent once the child is ready; 0 for none
-	Want   outcome        // what the test asserts, derived from the scenario
-	// WantCgo, when set, is what happens instead in a binary that links
-	// cgo, as this test binary does where a C compiler exists: the row
-	// then appears twice in the table, once for each kind of binary.
-	WantCgo *outcome
+	// Role runs the mechanism in a program built without cgo, as every
+	// child is. CgoRole, for a mechanism whose outcome depends on it, runs
+	// it in a program that links runtime/cgo (see cgo.go); otherwise it is
+	// the zero Role.
+	Role, CgoRole role.Role
+
+	end          func() // the mechanism, run in the ending goroutine
+	dependsOnCgo bool   // register CgoRole too
 }
 
-// mechanisms are the rows of the table, in the order of 000 §1.
-var mechanisms = []mechanism{
-	{
-		Name: "return from main", Slug: "return", Other: otherBlocks,
-		End: func() {},
-		Want: outcome{Exit: "exit 0", EndingDefers: ran, OtherDefers: notRun, Flushed: yes,
-			Finalizer: notRun, Stderr: nothing},
-	},
-	{
-		Name: fmt.Sprintf("os.Exit(%d)", exitStatus), Slug: "os-exit", Other: otherBlocks,
-		End: func() { os.Exit(exitStatus) },
-		Want: outcome{Exit: fmt.Sprintf("exit %d", exitStatus), EndingDefers: notRun, OtherDefers: notRun,
-			Flushed: no, Finalizer: notRun, Stderr: nothing},
-	},
-	{
-		Name: "log.Fatal", Slug: "log-fatal", Other: otherBlocks,
-		End: func() { log.Fatal(message) },
-		Want: outcome{Exit: "exit 1", EndingDefers: notRun, OtherDefers: notRun, Flushed: no,
-			Finalizer: notRun, Stderr: mono(logTime + " " + message)},
-	},
-	{
-		Name: "log.Panic", Slug: "log-panic", Other: otherBlocks,
-		End: func() { log.Panic(message) },
-		Want: outcome{Exit: "exit 2", EndingDefers: ran, OtherDefers: notRun, Flushed: yes,
-			Finalizer: notRun, Stderr: mono(logTime+" "+message) + " " + mono("panic: "+message) + stacks(1)},
-	},
-	{
-		Name: "panic, not recovered, in main", Slug: "panic-main", Other: otherBlocks,
-		End: func() { panic(message) },
-		Want: outcome{Exit: "exit 2", EndingDefers: ran, OtherDefers: notRun, Flushed: yes,
-			Finalizer: notRun, Stderr: mono("panic: "+message) + stacks(1)},
-	},
-	{
-		Name: "panic, not recovered, in another goroutine", Slug: "panic-goroutine", Other: otherIsMain,
-		End: func() { panic(message) },
-		Want: outcome{Exit: "exit 2", EndingDefers: ran, OtherDefers: notRun, Flushed: yes,
-			Finalizer: notRun, Stderr: mono("panic: "+message) + stacks(1)},
-	},
-	{
-		Name: "panic, recovered", Slug: "panic-recovered", Other: otherBlocks,
-		End: func() { childproc.Emit(recoveredEvent + fmt.Sprintf("%q", recoverInDefer())) },
-		Want: outcome{Exit: "exit 0", EndingDefers: ran, OtherDefers: notRun, Flushed: yes,
-			Finalizer: notRun, Stderr: nothing},
-	},
-	{
-		Name: "runtime.Goexit in main, another goroutine still working", Slug: "goexit-working", Other: otherWorksOn,
-		End: runtime.Goexit,
-		Want: outcome{Exit: "exit 2", EndingDefers: ran, OtherDefers: ran, Flushed: yes,
-			Finalizer: notRun, Stderr: mono(goexitDeadlock)},
-		WantCgo: &outcome{Exit: hangs, EndingDefers: ran, OtherDefers: ran, Flushed: yes,
-			Finalizer: notRun, Stderr: nothing},
-	},
-	{
-		Name: "runtime.Goexit in main, the last goroutine", Slug: "goexit-last", Other: otherNone,
-		End: runtime.Goexit,
-		Want: outcome{Exit: "exit 2", EndingDefers: ran, OtherDefers: none, Flushed: yes,
-			Finalizer: notRun, Stderr: mono(goexitDeadlock)},
-		WantCgo: &outcome{Exit: hangs, EndingDefers: ran, OtherDefers: none, Flushed: yes,
-			Finalizer: notRun, Stderr: nothing},
-	},
-	{
-		Name: "killed by SIGKILL", Slug: "sigkill", Other: otherBlocks,
-		End: waitForSignal, Signal: syscall.SIGKILL,
-		Want: outcome{Exit: killedBy(syscall.SIGKILL), EndingDefers: notRun, OtherDefers: notRun, Flushed: no,
-			Finalizer: notRun, Stderr: nothing},
-	},
-	{
-		Name: "SIGTERM, not handled", Slug: "sigterm", Other: otherBlocks,
-		End: waitForSignal, Signal: syscall.SIGTERM,
-		Want: outcome{Exit: killedBy(syscall.SIGTERM), EndingDefers: notRun, OtherDefers: notRun, Flushed: no,
-			Finalizer: notRun, Stderr: nothing},
-	},
-	{
-		Name: "SIGQUIT, not handled", Slug: "sigquit", Other: otherBlocks,
-		End: waitForSignal, Signal: syscall.SIGQUIT,
-		Want: outcome{Exit: "exit 2", EndingDefers: notRun, OtherDefers: notRun, Flushed: no,
-			Finalizer: notRun, Stderr: mono("SIGQUIT: quit") + stacks(2) + " and of the runtime's own, then the registers"},
-	},
+// DependsOnCgo reports whether the mechanism ends a program that links
+// runtime/cgo differently, so that the table shows it in both programs.
+func (m Mechanism) DependsOnCgo() bool { return m.dependsOnCgo }
+
+// Mechanisms are the rows of the table, in the order of 000 §1.
+var Mechanisms = register([]Mechanism{
+	{Name: "return from main", Slug: "return", Other: OtherBlocks, end: func() {}},
+	{Name: fmt.Sprintf("os.Exit(%d)", ChosenStatus), Slug: "os-exit", Other: OtherBlocks,
+		end: func() { os.Exit(ChosenStatus) }},
+	{Name: "log.Fatal", Slug: "log-fatal", Other: OtherBlocks, end: func() { log.Fatal(Message) }},
+	{Name: "log.Panic", Slug: "log-panic", Other: OtherBlocks, end: func() { log.Panic(Message) }},
+	{Name: "panic, not recovered, in main", Slug: "panic-main", Other: OtherBlocks,
+		end: func() { panic(Message) }},
+	{Name: "panic, not recovered, in another goroutine", Slug: "panic-goroutine", Other: OtherIsMain,
+		end: func() { panic(Message) }},
+	{Name: "panic, recovered", Slug: "panic-recovered", Other: OtherBlocks,
+		end: func() { role.Emit(Recovered + fmt.Sprintf("%q", recoverInDefer())) }},
+	{Name: "runtime.Goexit in main, another goroutine still working", Slug: "goexit-working", Other: OtherWorksOn,
+		end: runtime.Goexit, dependsOnCgo: true},
+	{Name: "runtime.Goexit in main, the last goroutine", Slug: "goexit-last", Other: OtherNone,
+		end: runtime.Goexit, dependsOnCgo: true},
+	{Name: "killed by SIGKILL", Slug: "sigkill", Other: OtherBlocks, Signal: syscall.SIGKILL, end: waitForSignal},
+	{Name: "SIGTERM, not handled", Slug: "sigterm", Other: OtherBlocks, Signal: syscall.SIGTERM, end: waitForSignal},
+	{Name: "SIGQUIT, not handled", Slug: "sigquit", Other: OtherBlocks, Signal: syscall.SIGQUIT, end: waitForSignal},
+})
+
+// register registers each mechanism's roles at package level, where the
+// child finds them.
+func register(ms []Mechanism) []Mechanism {
+	for i := range ms {
+		m := ms[i]
+		run := func([]string) int { return runMechanism(m) }
+		ms[i].Role = lesson.Role("table/"+m.Slug, run)
+		if m.dependsOnCgo {
+			ms[i].CgoRole = lesson.Role("table/"+m.Slug+"/cgo", run, role.NeedsCgo)
+		}
+	}
+	return ms
 }
-
-// goexitDeadlock is what the runtime prints when main has called Goexit and
-// no goroutine is left: checkdead in $GOROOT/src/runtime/proc.go.
-//
-// checkdead only looks when no thread is running. In a binary that links
-// cgo, the extra M kept for callbacks from C threads always counts as
-// running (run0 is 0 when iscgo), so the check never fires: the process
-// has no goroutine left and never exits.
-const goexitDeadlock = "fatal error: no goroutines (main called runtime.Goexit) - deadlock!"
-
-// hangs is the exit cell of a process that never exits by itself.
-const hangs = "none: hangs for ever"
 
 // waitForSignal tells the parent that every deferred call is in place and
 // waits for the signal the parent sends.
 func waitForSignal() {
-	childproc.Ready()
-	blockForever()
+	role.Ready()
+	role.BlockForever()
 }
 
 // recoverInDefer panics and recovers in its own deferred call. Execution
@@ -166,51 +123,40 @@ func recoverInDefer() (result string) {
 			result = fmt.Sprintf("set by the deferred call after recovering %v", r)
 		}
 	}()
-	mustNotFail(message)
+	mustNotFail(Message)
 	return "after the panicking call"
 }
 
 func mustNotFail(why string) { panic(why) }
 
-// roles of the table, one per mechanism, registered at package level.
-var mechanismRoles = func() map[string]childproc.Role {
-	roles := map[string]childproc.Role{}
-	for _, m := range mechanisms {
-		roles[m.Slug] = childproc.Register("termination/table/"+m.Slug, func([]string) int {
-			return runMechanism(m)
-		})
-	}
-	return roles
-}()
-
 // runMechanism runs on the child's main goroutine, so that a mechanism run
 // "in main" really is on the main goroutine: Goexit here is Goexit in main.
-func runMechanism(m mechanism) int {
+func runMechanism(m Mechanism) int {
 	// With the collector off, only the exit itself could run the finalizer
 	// of the garbage left below: the table shows whether it does.
 	debug.SetGCPercent(-1)
 	leaveGarbageWithFinalizer()
 
 	switch m.Other {
-	case otherIsMain:
-		defer childproc.Emit(otherDeferRan)
+	case OtherIsMain:
+		defer role.Emit(OtherDeferRan)
 		go endIn(m)
-		blockForever()
-	case otherBlocks:
+		role.BlockForever()
+	case OtherBlocks:
 		started := make(chan struct{})
 		go func() {
-			defer childproc.Emit(otherDeferRan)
+			defer role.Emit(OtherDeferRan)
 			close(started)
-			blockForever()
+			role.BlockForever()
 		}()
 		<-started
-	case otherWorksOn:
+	case OtherWorksOn:
 		mainGone := make(chan struct{})
 		defer close(mainGone) // the last deferred call main runs
 		go func() {
-			defer childproc.Emit(otherDeferRan)
+			defer role.Emit(OtherDeferRan)
 			<-mainGone
-			childproc.Emit(otherWorked)
+			role.Emit(OtherWorked)
 		}()
 	}
 	endIn(m)
@@ -219,12 +165,12 @@ func runMechanism(m mechanism) int {
 
 // endIn sets up what the mechanism may or may not run (a deferred call, a
 // deferred Flush of buffered output) and then runs it.
-func endIn(m mechanism) {
-	defer childproc.Emit(endingDeferRan)
+func endIn(m Mechanism) {
+	defer role.Emit(EndingDeferRan)
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
-	fmt.Fprintln(out, bufferedLine)
-	m.End()
+	fmt.Fprintln(out, BufferedLine)
+	m.end()
 }
 
 // resource is big enough to get an allocation of its own: the runtime
@@ -236,5 +182,5 @@ type resource struct {
 
 func leaveGarbageWithFinalizer() {
 	r := &resource{name: "temp"}
-	runtime.SetFinalizer(r, func(*resource) { childproc.Emit(finalizerRan) })
+	runtime.SetFinalizer(r, func(*resource) { role.Emit(FinalizerRan) })
 }

@@ -3,11 +3,14 @@
 package termination
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 
-	"procbugs/helpers/childproc"
+	"procbugs/helpers/role"
 )
 
 // code is what broken.go and fixed.go both provide; the compiler keeps the
@@ -22,49 +25,46 @@ type code interface {
 	RunExclusive(lockPath string, work func() error) error
 }
 
-var (
-	_ code = Broken{}
-	_ code = Fixed{}
-)
+var lesson = role.Lesson[code]{Broken: Broken{}, Fixed: Fixed{}}
 
-// pair registers the broken and the fixed role of one entry: the same
-// scenario, run once with each file's code.
-func pair(id string, scenario func(c code, args []string) int) (broken, fixed childproc.Role) {
-	broken = childproc.Register(id+"/broken", func(args []string) int { return scenario(Broken{}, args) })
-	fixed = childproc.Register(id+"/fixed", func(args []string) int { return scenario(Fixed{}, args) })
-	return broken, fixed
-}
+// The programs the code under study starts: its grandchildren.
 
-// blockForever parks the calling goroutine in a read from a pipe that no
-// one writes to. Unlike select{}, it keeps the runtime from declaring a
-// deadlock while the process waits for a signal: a goroutine waiting in the
-// network poller counts as alive (checkdead in $GOROOT/src/runtime/proc.go).
-func blockForever() {
-	r, w, err := os.Pipe()
-	if err != nil {
-		panic(err)
+// victim is the grandchild whose end Describe reports: "exit:N" exits
+// with status N, "block" waits for the signal its parent sends.
+var victim = lesson.Role("victim", func(args []string) int {
+	if how, ok := strings.CutPrefix(args[0], "exit:"); ok {
+		n, _ := strconv.Atoi(how)
+		return n
 	}
-	defer w.Close()
-	r.Read(make([]byte, 1))
-	panic("blockForever: the pipe was written to")
-}
+	role.BlockForever()
+	return 0
+})
+
+// Warning is what the complainer writes to its stderr.
+const Warning = "warning: disk 91% full"
+
+// complainer says on stdout where its stderr goes, then writes Warning
+// there and exits 0.
+var complainer = lesson.Role("complainer", func([]string) int {
+	target, err := os.Readlink("/proc/self/fd/2")
+	if err != nil {
+		target = "unknown (" + err.Error() + ")"
+	}
+	_, werr := fmt.Fprintln(os.Stderr, Warning)
+	fmt.Printf("ran; stderr is %s; write error: %v", target, werr)
+	return 0
+})
+
+// failer exits 3 at once.
+var failer = lesson.Role("failer", func([]string) int { return 3 })
 
 // report ends a scenario: exit 0 on success; the error as an event and
 // exit 1 otherwise.
 func report(err error) int {
 	if err != nil {
-		childproc.Emitf("error: %v", err)
+		role.Emitf("error: %v", err)
 		return 1
 	}
-	childproc.Emit("ok")
+	role.Emit("ok")
 	return 0
-}
-
-// executable is the running binary, which every role re-executes.
-func executable() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return os.Args[0]
-	}
-	return exe
 }

@@ -1,26 +1,27 @@
 //go:build unix
 
-package termination
+package termination_test
 
 import (
 	"testing"
 
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
+	"procbugs/termination/proofs"
 )
 
-func TestMain(m *testing.M) { childproc.Main(m) }
+func TestMain(m *testing.M) { childproc.Main(m, "procbugs/termination") }
 
-func TestExitSkipsDefers(t *testing.T) { catalog.Prove(t, ExitSkipsDefers) }
+func TestExitSkipsDefers(t *testing.T) { catalog.Prove(t, proofs.ExitSkipsDefers) }
 
-func TestFatalInHelper(t *testing.T) { catalog.Prove(t, FatalInHelper) }
+func TestFatalInHelper(t *testing.T) { catalog.Prove(t, proofs.FatalInHelper) }
 
-func TestPanicInGoroutine(t *testing.T) { catalog.Prove(t, PanicInGoroutine) }
+func TestPanicInGoroutine(t *testing.T) { catalog.Prove(t, proofs.PanicInGoroutine) }
 
-func TestExitStatus(t *testing.T) { catalog.Prove(t, ExitStatus) }
+func TestExitStatus(t *testing.T) { catalog.Prove(t, proofs.ExitStatus) }
 
-func TestFatalFromGoroutine(t *testing.T) { catalog.Prove(t, FatalFromGoroutine) }
+func TestFatalFromGoroutine(t *testing.T) { catalog.Prove(t, proofs.FatalFromGoroutine) }
 
-func TestClosedStderr(t *testing.T) { catalog.Prove(t, ClosedStderr) }
+func TestClosedStderr(t *testing.T) { catalog.Prove(t, proofs.ClosedStderr) }
 
-func TestLockOutlivesProcess(t *testing.T) { catalog.Prove(t, LockOutlivesProcess) }
+func TestLockOutlivesProcess(t *testing.T) { catalog.Prove(t, proofs.LockOutlivesProcess) }

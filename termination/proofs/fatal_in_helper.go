@@ -1,6 +1,6 @@
 //go:build unix
 
-package termination
+package proofs
 
 import (
 	"os"
@@ -8,19 +8,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
+	"procbugs/helpers/role"
+	"procbugs/termination"
 )
-
-// badVersion is what the migration finds in its version file.
-const badVersion = "v3"
-
-var fatalInHelperBroken, fatalInHelperFixed = pair("termination/fatal-in-helper", func(c code, args []string) int {
-	return report(c.Migrate(args[0]))
-})
 
 // FatalInHelper is log.Fatal far from main.
 var FatalInHelper = catalog.Entry{
@@ -35,46 +29,60 @@ var FatalInHelper = catalog.Entry{
 	Sources: []string{"000 §1", "001 Q10"},
 	Func:    "Migrate",
 	Test:    "TestFatalInHelper",
+	Roles:   termination.FatalInHelper,
 	Broken: catalog.Half{
 		Says:  "the process exits in the helper and the lock file stays behind",
-		Role:  fatalInHelperBroken,
 		Prove: proveLockLeft,
 	},
 	Fixed: catalog.Half{
 		Says:  "the error comes back to main and the lock file is removed",
-		Role:  fatalInHelperFixed,
 		Prove: proveLockRemoved,
 	},
+	Diagram: `sequenceDiagram
+    participant T as test
+    participant C as child (Migrate)
+    T->>C: start, in a dir whose version file says v3
+    C->>C: write migrate.lock, defer os.Remove
+    alt broken
+        C->>C: schemaVersionOrExit calls log.Fatalf
+        C-->>T: exit 1, migrate.lock stays
+    else fixed
+        C->>C: schemaVersion returns the error
+        C->>C: the deferred os.Remove runs
+        C-->>T: the error, exit 1, no lock file
+    end`,
 }
 
+// parseError is the start of the error both halves report, from
+// strconv.Atoi on the bad version.
+var parseError = `bad schema version: strconv.Atoi: parsing "` + termination.BadVersion + `"`
+
 // runMigration runs the migration on a directory whose version file is
-// bad, and returns the result and the path of the lock file.
-func runMigration(t childproc.T, role childproc.Role) (res childproc.Result, lock string, pid int) {
-	dir, err := os.MkdirTemp("", "procbugs-migrate-*")
-	require.NoError(t, err)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "version"), []byte(badVersion), 0o644))
-	p := childproc.Start(t, role, childproc.Args(dir))
+// bad. It returns the result, the path of the lock file and the child's pid.
+func runMigration(t childproc.T, r role.Role) (res childproc.Result, lock string, pid int) {
+	dir := childproc.TempDir(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "version"), []byte(termination.BadVersion), 0o644))
+	p := childproc.Start(t, r, childproc.Args(dir), childproc.Timeout(childproc.FinishBound))
 	res = p.Wait(t)
 	require.Equal(t, 1, res.ExitCode, "stderr: %s", res.Stderr)
 	return res, filepath.Join(dir, "migrate.lock"), p.Pid
 }
 
-func proveLockLeft(t childproc.T, role childproc.Role) {
-	res, lock, pid := runMigration(t, role)
-	assert.Contains(t, res.Stderr, `bad schema version: strconv.Atoi: parsing "`+badVersion+`"`, "log.Fatal printed the error")
-	assert.Empty(t, res.Events, "Migrate never returned to its caller")
+func proveLockLeft(t childproc.T, r role.Role) {
+	res, lock, pid := runMigration(t, r)
+	require.Contains(t, res.Stderr, parseError, "log.Fatal printed the error")
+	require.Empty(t, res.Events, "Migrate never returned to its caller")
 	owner, err := os.ReadFile(lock)
 	require.NoError(t, err, "the lock file is still there")
-	assert.Equal(t, strconv.Itoa(pid), string(owner), "it names the child, which has exited")
+	require.Equal(t, strconv.Itoa(pid), string(owner), "it names the child, which has exited")
 	t.Logf("exit 1 from log.Fatal inside the helper; %s still names pid %s, a process that has exited",
 		filepath.Base(lock), owner)
 }
 
-func proveLockRemoved(t childproc.T, role childproc.Role) {
-	res, lock, _ := runMigration(t, role)
+func proveLockRemoved(t childproc.T, r role.Role) {
+	res, lock, _ := runMigration(t, r)
 	require.Len(t, res.Events, 1)
-	assert.True(t, strings.HasPrefix(res.LastEvent(), `error: bad schema version: strconv.Atoi: parsing "`+badVersion+`"`), res.LastEvent())
-	assert.NoFileExists(t, lock, "the caller's deferred os.Remove ran")
+	require.True(t, strings.HasPrefix(res.LastEvent(), "error: "+parseError), res.LastEvent())
+	require.NoFileExists(t, lock, "the caller's deferred os.Remove ran")
 	t.Logf("Migrate returned %q to main, which exited 1; %s was removed on the way", res.LastEvent(), filepath.Base(lock))
 }

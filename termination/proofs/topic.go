@@ -1,22 +1,22 @@
 //go:build unix
 
-package termination
+// Package proofs holds the termination topic's records, the proofs that
+// watch its children, and the expected rows of its table. The lesson's
+// code is in the parent folder; the tests that run these proofs are
+// ../termination_test.go, ../table_test.go and ../claims_test.go.
+package proofs
 
 import (
-	"embed"
-
 	"procbugs/helpers/catalog"
+	"procbugs/termination"
 )
-
-//go:embed broken.go fixed.go
-var sources embed.FS
 
 func init() {
 	catalog.Register(catalog.Topic{
 		Name:    "termination",
 		Title:   "Termination: every way a Go process ends",
 		Summary: "Which deferred calls run, what reaches the disk and what status the parent sees, for each way a Go program can end.",
-		Files:   sources,
+		Files:   termination.Sources,
 	}, []catalog.Entry{
 		ExitSkipsDefers,
 		FatalInHelper,

@@ -1,35 +1,18 @@
 //go:build unix
 
-package termination
+package proofs
 
 import (
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
+	"procbugs/helpers/role"
+	"procbugs/termination"
 )
-
-var lockOutlivesBroken, lockOutlivesFixed = pair("termination/lock-outlives-process", func(c code, args []string) int {
-	err := c.RunExclusive(args[0], func() error {
-		childproc.Emit("working")
-		return nil
-	})
-	// The cleanup could only have run after a collection.
-	childproc.Emitf("garbage collections: %d", gcCycles())
-	return report(err)
-})
-
-func gcCycles() uint32 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.NumGC
-}
 
 // LockOutlivesProcess is 000 §11's "finalizers are best-effort", where it hurts.
 var LockOutlivesProcess = catalog.Entry{
@@ -47,45 +30,63 @@ var LockOutlivesProcess = catalog.Entry{
 	Refs:    []string{"runtime.AddCleanup doc: \"not guaranteed to run before program exit\""},
 	Func:    "RunExclusive",
 	Test:    "TestLockOutlivesProcess",
+	Roles:   termination.LockOutlivesProcess,
 	Broken: catalog.Half{
 		Says:  "the lock file outlives the process and the second run refuses",
-		Role:  lockOutlivesBroken,
 		Prove: proveSecondRunRefused,
 	},
 	Fixed: catalog.Half{
 		Says:  "the lock file is gone when the process ends and the second run works",
-		Role:  lockOutlivesFixed,
 		Prove: proveSecondRunWorks,
 	},
+	Diagram: `sequenceDiagram
+    participant T as test
+    participant C1 as first run
+    participant C2 as second run
+    T->>C1: start
+    C1->>C1: create job.lock (O_EXCL), work
+    alt broken
+        C1->>C1: a cleanup would remove it, after a GC
+        C1-->>T: exit 0 after no GC, job.lock stays
+        T->>C2: start
+        C2-->>T: "another instance is running", exit 1
+    else fixed
+        C1->>C1: the deferred release removes job.lock
+        C1-->>T: exit 0
+        T->>C2: start
+        C2-->>T: it works, exit 0
+    end`,
 }
+
+// ranAlone is what a run that got the lock reports: its work ran, and it
+// ended before any garbage collection, which alone could run a cleanup.
+var ranAlone = []string{termination.Working, "garbage collections: 0", "ok"}
 
 // runTwice runs the exclusive job twice in a row with the same lock path.
-func runTwice(t childproc.T, role childproc.Role) (first, second childproc.Result, lock string) {
-	dir, err := os.MkdirTemp("", "procbugs-lock-*")
-	require.NoError(t, err)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	lock = filepath.Join(dir, "job.lock")
-	first = childproc.Run(t, role, childproc.Args(lock))
+// The first run must work in both halves.
+func runTwice(t childproc.T, r role.Role) (second childproc.Result, lock string) {
+	lock = filepath.Join(childproc.TempDir(t), "job.lock")
+	first := childproc.Run(t, r, childproc.Args(lock), childproc.Timeout(childproc.FinishBound))
 	require.Equal(t, 0, first.ExitCode, "stderr: %s", first.Stderr)
-	assert.Equal(t, []string{"working", "garbage collections: 0", "ok"}, first.Events)
-	second = childproc.Run(t, role, childproc.Args(lock))
-	return first, second, lock
+	require.Equal(t, ranAlone, first.Events)
+	second = childproc.Run(t, r, childproc.Args(lock), childproc.Timeout(childproc.FinishBound))
+	return second, lock
 }
 
-func proveSecondRunRefused(t childproc.T, role childproc.Role) {
-	_, second, lock := runTwice(t, role)
-	assert.FileExists(t, lock, "the first run's lock file is still there")
+func proveSecondRunRefused(t childproc.T, r role.Role) {
+	second, lock := runTwice(t, r)
+	require.FileExists(t, lock, "the first run's lock file is still there")
 	require.Equal(t, 1, second.ExitCode)
-	assert.NotContains(t, second.Events, "working")
-	assert.True(t, strings.HasPrefix(second.LastEvent(), "error: another instance is running: open "+lock+": file exists"), second.LastEvent())
-	t.Logf("first run exited 0 after 0 collections, leaving %s; the second run refused: %s",
+	require.NotContains(t, second.Events, termination.Working)
+	require.True(t, strings.HasPrefix(second.LastEvent(), "error: another instance is running: open "+lock+": file exists"), second.LastEvent())
+	t.Logf("the first run exited 0 after 0 collections, leaving %s; the second run refused: %s",
 		filepath.Base(lock), strings.TrimPrefix(second.LastEvent(), "error: "))
 }
 
-func proveSecondRunWorks(t childproc.T, role childproc.Role) {
-	_, second, lock := runTwice(t, role)
+func proveSecondRunWorks(t childproc.T, r role.Role) {
+	second, lock := runTwice(t, r)
 	require.Equal(t, 0, second.ExitCode, "stderr: %s; events %q", second.Stderr, second.Events)
-	assert.Equal(t, []string{"working", "garbage collections: 0", "ok"}, second.Events)
-	assert.NoFileExists(t, lock)
+	require.Equal(t, ranAlone, second.Events)
+	require.NoFileExists(t, lock)
 	t.Logf("both runs worked; the deferred release removed %s each time", filepath.Base(lock))
 }

@@ -1,0 +1,13 @@
+//go:build unix && cgo
+
+// This file gives the package C code, as net has where a C compiler is
+// found: a program that links a package with C code links runtime/cgo,
+// and with it the runtime's extra thread for calls from C. The child
+// built for a role that takes role.NeedsCgo therefore links runtime/cgo,
+// as such a program does, and the table shows what changes then (the
+// rows of runtime.Goexit in main). Built with CGO_ENABLED=0, as every
+// other child is, this file is left out.
+
+package termination
+
+import "C"

@@ -1,0 +1,80 @@
+//go:build unix
+
+package termination_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"procbugs/helpers/childproc"
+	"procbugs/helpers/role"
+	"procbugs/termination"
+)
+
+// The source texts' claims about termination that neither an entry nor
+// the table covers, each run in a child process. The claims and their
+// verdicts are in proofs/claims.go.
+
+func run(t *testing.T, r role.Role) childproc.Result {
+	t.Helper()
+	t.Parallel()
+	return childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+}
+
+// TestWaitWithoutStart: Wait on a command never started is an error, not
+// a success (C114).
+func TestWaitWithoutStart(t *testing.T) {
+	res := run(t, termination.WaitWithoutStart)
+	require.Equal(t, 0, res.ExitCode, res.Stderr)
+	require.Equal(t, []string{"Wait returned exec: not started"}, res.Events)
+	t.Logf("%s", res.LastEvent())
+}
+
+// TestFinalizerRunsAfterGC: a finalizer runs once a collection finds its
+// object unreachable; the table shows that the exit never runs one (C003).
+func TestFinalizerRunsAfterGC(t *testing.T) {
+	res := run(t, termination.FinalizerAfterGC)
+	require.Equal(t, 0, res.ExitCode, res.Stderr)
+	require.Equal(t, []string{"collections before: 0", termination.FinalizerRan}, res.Events)
+	t.Logf("no collection had run; after runtime.GC the finalizer ran")
+}
+
+// TestTypedErrors: what os/exec's errors are, and what errors.Is and
+// os.IsNotExist say of them (C091, C092).
+func TestTypedErrors(t *testing.T) {
+	res := run(t, termination.TypedErrors)
+	require.Equal(t, 0, res.ExitCode, res.Stderr)
+	require.Equal(t, []string{
+		"exit 2: *exec.ExitError ErrNotExist=false ErrPermission=false ErrExist=false ErrNotFound=false",
+		"not executable: *fs.PathError ErrNotExist=false ErrPermission=true ErrExist=false ErrNotFound=false",
+		"missing path: *fs.PathError ErrNotExist=true ErrPermission=false ErrExist=false ErrNotFound=false",
+		"missing in PATH: *exec.Error ErrNotExist=false ErrPermission=false ErrExist=false ErrNotFound=true",
+		"O_EXCL on an existing file: *fs.PathError ErrNotExist=false ErrPermission=false ErrExist=true ErrNotFound=false",
+		"bare: os.IsNotExist=true errors.Is=true; wrapped: os.IsNotExist=false errors.Is=true",
+	}, res.Events)
+	t.Logf("%s", strings.Join(res.Events, "\n"))
+}
+
+// TestFixedCodeIsSafeToCopy drives every fixed method that starts a
+// process or opens a file through its error paths and finds nothing left
+// behind: each waits for what it started and closes what it opened. The
+// last two cases are the controls: code that starts a child and never
+// waits, and the broken RunExclusive, which leaves its lock file open,
+// must be caught.
+func TestFixedCodeIsSafeToCopy(t *testing.T) {
+	res := run(t, termination.ErrorPaths)
+	require.Equal(t, 0, res.ExitCode, res.Stderr)
+	require.Greater(t, len(res.Events), 2)
+	paths, controls := res.Events[:len(res.Events)-2], res.Events[len(res.Events)-2:]
+	for _, e := range paths {
+		assert.True(t, strings.HasSuffix(e, ": nothing left behind"), e)
+	}
+	assert.True(t, strings.HasPrefix(controls[0], "control, Start without Wait: 1 "), "the audit catches a child never waited for: %s", controls[0])
+	assert.Regexp(t, `^control, broken RunExclusive: open .*/broken\.lock$`, controls[1], "the audit catches a descriptor left open")
+	if !t.Failed() {
+		t.Logf("%d error paths left nothing behind; the controls were caught: %s; %s", len(paths), controls[0], controls[1])
+	}
+}
