@@ -1,120 +1,289 @@
 package envs
 
-import "procbugs/helpers/catalog"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 
-// claims carries the source texts' claims about the environment, argv[0]
-// and LookPath forward, with what this package's tests observe. (The
-// ExtraFiles claims of 000 §6, C051-C053, are the pipes topic's.)
-var claims = []catalog.Claim{
-	{
-		ID:      "C093",
-		Source:  "001 Q1",
-		Text:    "Getenv returns \"\" for an unset variable and for one set to \"\"; LookupEnv's ok is false only when the variable is unset",
-		Verdict: catalog.True,
-		Observed: "In a child started with BANNER= and in one without BANNER: Getenv(\"BANNER\") = \"\" in both; " +
-			"LookupEnv = (\"\", true) and (\"\", false). The Getenv-based default overrode BANNER=; the LookupEnv-based one kept it.",
-		Test: "envs.TestGetenvEmpty",
-	},
-	{
-		ID:      "C094",
-		Source:  "001 Q6",
-		Text:    "os.Setenv affects children started afterwards, not ones already running",
-		Verdict: catalog.True,
-		Observed: "A child started before os.Setenv(\"MODE\", \"debug\") and still running reports MODE unset; the child it was meant for, " +
-			"a child started later, and the process itself report MODE=debug. With Cmd.Env instead, only the target has it.",
-		Test: "envs.TestSetenvLeaks",
-	},
-	{
-		ID:      "C095",
-		Source:  "001 Q11, Q6",
-		Text:    "cmd.Env = append(os.Environ(), \"X=hello\") sets X for that child only; []string{...} gives the child only the slice",
-		Verdict: catalog.True,
-		Observed: "Env = []string{\"GREETING=hello\"} (plus the role variable): the Go child has GREETING, no PATH (exec of sh fails: " +
-			"executable file not found in $PATH) and no HOME (os.UserHomeDir: $HOME is not defined). " +
-			"append(cmd.Environ(), ...): GREETING, the inherited PATH and HOME, sh runs. " +
-			"Duplicates in Cmd.Env: the child sees the last (exec.go dedupEnv), Go and sh children alike.",
-		Correction: "Also true, and worth knowing: os.StartProcess and syscall.Exec do not dedup, and a Go child then keeps the first " +
-			"value where a shell keeps the last (envs.TestDuplicateKeys).",
-		Test: "envs.TestEnvReplaces, envs.TestDuplicateKeys",
-	},
-	{
-		ID:      "C096",
-		Source:  "001 Q15",
-		Text:    "The runtime locks the environment so that Setenv and Getenv do not race with each other",
-		Verdict: catalog.True,
-		Observed: "Under -race, 1,000 os.Setenv against 1,000 os.Getenv+os.Environ in two goroutines: exit 0, no report " +
-			"(syscall/env_unix.go envLock). A Config written and read by two goroutines without a lock: exit 66, WARNING: DATA RACE. " +
-			"Skipped without -race.",
-		Test: "envs.TestSetenvGetenvDoNotRace",
-	},
-	{
-		ID:      "C097",
-		Source:  "001 Q15",
-		Text:    "There are race-condition reports for Setenv/Getenv \"in older Go versions (<1.18)\"",
-		Verdict: catalog.Imprecise,
-		Observed: "Go 1.26 under -race: no report for concurrent Setenv/Getenv. The lock is syscall/env_unix.go envLock, " +
-			"already in the pre-Go-1.4 tree (src/pkg/syscall/env_unix.go); older toolchains are not run here.",
-		Correction: "Not version-specific: Go-side Setenv and Getenv have been locked since before Go 1.4. " +
-			"What races is the configuration code builds from them and shares without a lock, and C code reading environ (C098).",
-		Test: "envs.TestSetenvGetenvDoNotRace",
-	},
-	{
-		ID:      "C098",
-		Source:  "001 Q15",
-		Text:    "In cgo programs, Setenv can race with C code that reads the environment through libc",
-		Verdict: catalog.True,
-		Observed: "In a cgo child, os.Setenv(\"SET_BY_GO\") is visible to C getenv: the runtime mirrors every Setenv into C's environ " +
-			"(runtime/env_posix.go setenv_c), which C reads without Go's envLock; a C setenv is invisible to os.LookupEnv. " +
-			"The crash itself depends on timing and is not run (claims.md measured SIGSEGV, 2 of 2). Skipped without cgo.",
-		Test: "envs.TestSetenvReachesLibc",
-	},
-	{
-		ID:      "C099",
-		Source:  "001 Q12",
-		Text:    "os.Args[0] is whatever the parent passed as argv[0], and can be faked",
-		Verdict: catalog.True,
-		Observed: "A program started with cmd.Args[0] = \"/usr/bin/totally-legit-name\" reports exactly that; one started from " +
-			"app/bin/tool with argv[0] \"tool\" (as a shell does for a PATH lookup) looks for its motd.txt in the working directory and fails.",
-		Test: "envs.TestExecutableAfterDelete, envs.TestResourcePath",
-	},
-	{
-		ID:      "C100",
-		Source:  "001 Q12",
-		Text:    "os.Executable asks the OS (Linux /proc/self/exe, macOS _NSGetExecutablePath, Windows GetModuleFileName) and is trustworthy",
-		Verdict: catalog.Imprecise,
-		Observed: "Linux: the program finds its motd.txt beside os.Executable() whatever argv[0] says; but after its file is deleted " +
-			"while it runs, os.Executable() returns the old path (\" (deleted)\" stripped, os/executable_procfs.go), which no longer exists.",
-		Correction: "macOS: Go does not call _NSGetExecutablePath; it uses the executable_path= string the kernel passes " +
-			"(runtime/os_darwin.go, os/executable_darwin.go). And the answer can be stale: a path that is gone, or that a new install has since filled with another file.",
-		Test: "envs.TestResourcePath, envs.TestExecutableAfterDelete",
-	},
-	{
-		ID:      "C101",
-		Source:  "001 Q23",
-		Text:    "Since Go 1.19 LookPath returns exec.ErrDot when the match comes from a relative PATH entry (\"\" or \".\")",
-		Verdict: catalog.True,
-		Observed: "PATH with \".\" first, an empty entry first, an empty entry last: errors.Is(err, exec.ErrDot) for a program in the " +
-			"working directory; exec.Command(name) fails before the program runs (its mark file is absent).",
-		Test: "envs.TestLookPathRelativeEntries, envs.TestErrDot",
-	},
-	{
-		ID:      "C102",
-		Source:  "001 Q23",
-		Text:    "Only \"\" and \".\" entries trigger ErrDot; \"the actual path is in (*exec.Error).Name\"",
-		Verdict: catalog.Imprecise,
-		Observed: "PATH relbin:... and ./relbin:...: ErrDot too, path \"relbin/procbugs-tool\" but Error.Name \"procbugs-tool\"; " +
-			"an absolute entry: no error.",
-		Correction: "Any relative PATH entry triggers ErrDot (os/exec/lp_unix.go). The resolved path is LookPath's first result " +
-			"(cmd.Path); Error.Name is the name that was looked up. The two agree only for \".\" and \"\".",
-		Test: "envs.TestLookPathRelativeEntries",
-	},
-	{
-		ID:      "C103",
-		Source:  "001 Q23",
-		Text:    "Opt in with an explicit ./ path, exec.Command(\"./mybin\"), which is not looked up in PATH",
-		Verdict: catalog.True,
-		Observed: "exec.Command(\"./tool\") runs the tool in the working directory (\"local tool ran\"); so do clearing cmd.Err " +
-			"(envs.TestClearErrDot) and GODEBUG=execerrdot=0, which also runs a planted tool found through PATH.",
-		Test: "envs.TestErrDot, envs.TestClearErrDot",
-	},
+	"procbugs/helpers/role"
+)
+
+// Roles for the source texts' claims about the environment, argv[0] and
+// LookPath that no entry covers. Each runs the claim in a child process;
+// claims_test.go watches it.
+
+// Rounds is how many times each goroutine of EnvRace touches the
+// environment: enough for the two to overlap many times over.
+const Rounds = 1000
+
+// EnvRace (C096, C097) has one goroutine set a variable while another
+// reads it and the whole environment. The environment has its own lock
+// ($GOROOT/src/syscall/env_unix.go, envLock), so the race detector finds
+// nothing to report, whatever the interleaving. Its child is built with
+// -race: the race detector's report is the lesson.
+var EnvRace = lesson.Role("race/setenv-getenv", func([]string) int {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range Rounds {
+			os.Setenv("RELOADED", strconv.Itoa(i))
+		}
+	})
+	wg.Go(func() {
+		for range Rounds {
+			_ = os.Getenv("RELOADED")
+			_ = os.Environ()
+		}
+	})
+	wg.Wait()
+	role.Emit("setenv and getenv done")
+	return 0
+}, role.NeedsRace)
+
+// current is configuration shared the way code shares it once it stops
+// calling Getenv: a package variable, with no lock.
+var current Config
+
+// reloadConfig and readConfig are the two sides of ConfigRace, named so
+// that the race report names them.
+func reloadConfig() { current = Config{Name: "reloaded"} }
+func readConfig()   { _ = current.Name }
+
+// ConfigRace (C096, C097) has one goroutine replace a shared Config while
+// another reads it. Nothing orders the two: the race detector judges by
+// happens-before, not by timing, so it reports the pair whichever runs
+// first.
+var ConfigRace = lesson.Role("race/shared-config", func([]string) int {
+	var wg sync.WaitGroup
+	wg.Go(reloadConfig)
+	wg.Go(readConfig)
+	wg.Wait()
+	role.Emit("write and read done")
+	return 0
+}, role.NeedsRace)
+
+// LibcEnv (C098) shows the two environments of a cgo program. os.Setenv
+// writes Go's copy and, through the runtime's _cgo_setenv hook, C's
+// environ too ($GOROOT/src/runtime/env_posix.go, setenv_c), where C code
+// reads it without Go's lock. C's setenv writes environ alone, and Go
+// never sees it. Its child is built with cgo.
+var LibcEnv = lesson.Role("libc-env", func([]string) int {
+	if !haveLibc {
+		role.Emit("error: this program has no C environment: it was built without cgo")
+		return 1
+	}
+	os.Setenv("SET_BY_GO", "go")
+	v, ok := libcGetenv("SET_BY_GO")
+	role.Emitf("C getenv(SET_BY_GO) = (%q, %v)", v, ok)
+	libcSetenv("SET_BY_C", "c")
+	w, ok := os.LookupEnv("SET_BY_C")
+	role.Emitf("os.LookupEnv(SET_BY_C) = (%q, %v)", w, ok)
+	return 0
+}, role.NeedsCgo)
+
+// LookupTool is the name the LookPath roles look for: one no system has.
+const LookupTool = "procbugs-tool"
+
+// LookPath (C101, C102) reports what exec.LookPath makes of LookupTool
+// with the PATH the child was given: the path, whether the error is
+// ErrDot, and the name the *exec.Error carries.
+var LookPath = lesson.Role("lookpath", func([]string) int {
+	path, err := exec.LookPath(LookupTool)
+	var execErr *exec.Error
+	name := ""
+	if errors.As(err, &execErr) {
+		name = execErr.Name
+	}
+	role.Emitf("path=%q ErrDot=%v Error.Name=%q", path, errors.Is(err, exec.ErrDot), name)
+	return 0
+})
+
+// ClearErrDot (C103) runs LookupTool the way exec's documentation shows
+// for a program that is trusted after all: clear cmd.Err and run it.
+var ClearErrDot = lesson.Role("lookpath/clear-err", func([]string) int {
+	cmd := exec.Command(LookupTool)
+	role.Emitf("cmd.Err: %v", cmd.Err)
+	if errors.Is(cmd.Err, exec.ErrDot) {
+		cmd.Err = nil
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		role.Emitf("error: %v", err)
+		return 1
+	}
+	role.Emitf("ran %s: %s", cmd.Path, strings.TrimSpace(string(out)))
+	return 0
+})
+
+// SecretFormats (entry secrets) prints a Config holding a Secret in every
+// way code prints values: each fmt verb, String and GoString, JSON; and a
+// struct that holds a Secret in an unexported field, which fmt cannot ask
+// to hide itself.
+var SecretFormats = lesson.Role("secret-formats", func([]string) int {
+	cfg := Config{Name: "svc", DatabaseURL: Secret(DatabaseURL)}
+	s := cfg.DatabaseURL
+	hidden := struct{ url Secret }{s}
+	cfgJSON, err1 := json.Marshal(cfg)
+	secretJSON, err2 := json.Marshal(s)
+	if err1 != nil || err2 != nil {
+		fmt.Println("json:", err1, err2)
+		return 1
+	}
+	fmt.Printf("%%v: %v\n", cfg)
+	fmt.Printf("%%+v: %+v\n", cfg)
+	fmt.Printf("%%#v: %#v\n", cfg)
+	fmt.Printf("%%s: %s\n", cfg)
+	fmt.Printf("%%q: %q\n", cfg)
+	fmt.Printf("%%x: %x\n", s)
+	fmt.Printf("Secret %%v: %v\n", s)
+	fmt.Printf("Secret %%#v: %#v\n", s)
+	fmt.Printf("Secret %%q: %q\n", s)
+	fmt.Printf("String(): %s\n", s.String())
+	fmt.Printf("GoString(): %s\n", s.GoString())
+	fmt.Printf("json Config: %s\n", cfgJSON)
+	fmt.Printf("json Secret: %s\n", secretJSON)
+	fmt.Printf("Println: %s", fmt.Sprintln(cfg))
+	fmt.Printf("unexported field %%v: %v\n", hidden)
+	return 0
+})
+
+// FakeArgv0 is the argv[0] ExecutableDeleted gives the program it runs: a
+// parent may put anything there.
+const FakeArgv0 = "/usr/bin/totally-legit-name"
+
+// ExecutableDeleted (C099, C100) runs the copy of the program at args[0]
+// under a made-up argv[0], deletes that copy while it runs, and then lets
+// it report its argv[0] and what os.Executable says. args[0] is a copy made
+// for the purpose, never the program the harness built.
+var ExecutableDeleted = lesson.Role("executable-deleted", func(args []string) int {
+	var out strings.Builder
+	cmd := role.Command(probe, "wait", "args0", "exe")
+	cmd.Path, cmd.Args[0] = args[0], FakeArgv0
+	cmd.Stdout = &out
+	hold, err := cmd.StdinPipe()
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
+		role.Emitf("error: %v", err)
+		return 1
+	}
+	if err := os.Remove(args[0]); err != nil {
+		role.Emitf("error: %v", err)
+	}
+	hold.Close()     // the program runs on from a file that has no name now
+	err = cmd.Wait() // before out is read: Wait ends the copy into it
+	reportOutput("program", []byte(out.String()), err)
+	return 0
+})
+
+// ErrorPaths runs one case of ErrorPathCases, named by args[0], under
+// role.Audit, and reports what it left behind in this process: the fixed
+// methods that start a process or take over a descriptor, each driven
+// through a failure (or, where the method hands on what it made, through
+// the caller's part), and a control that the audit must catch. For the
+// InheritedListener cases the parent passes a listening socket as
+// descriptor ListenFD, named by LISTEN_FD.
+var ErrorPaths = lesson.Role("error-paths", func(args []string) int {
+	for _, c := range errorPaths {
+		if c.name == args[0] {
+			role.Emitf("%v", role.Audit(c.call))
+			if forgotten != nil {
+				forgotten.Wait() // the control's child, reaped once the audit has looked
+			}
+			return 0
+		}
+	}
+	role.Emitf("error: no case %q", args[0])
+	return 2
+})
+
+// ControlCase is the case of ErrorPaths the audit must catch: code that
+// starts a child and never waits for it.
+const ControlCase = "control: StartWithSetting without Wait"
+
+// ErrorPathCases names the cases of ErrorPaths, the control last.
+var ErrorPathCases = func() []string {
+	var names []string
+	for _, c := range errorPaths {
+		names = append(names, c.name)
+	}
+	return names
+}()
+
+// audited is the code whose error paths ErrorPaths audits.
+var audited Fixed
+
+var errorPaths = []struct {
+	name string
+	call func()
+}{
+	{"StartWithSetting with the program missing", func() { audited.StartWithSetting(missing(), "MODE", "x") }},
+	{"StartWithSetting then the caller waits", func() {
+		cmd := role.Command(failer)
+		if audited.StartWithSetting(cmd, "MODE", "x") == nil {
+			cmd.Wait()
+		}
+	}},
+	{"RunWithVars with the program missing", func() { audited.RunWithVars(missing(), "MODE=x") }},
+	{"RunWithVars with a child that fails", func() { audited.RunWithVars(role.Command(failer), "MODE=x") }},
+	{"RunWorker with the program missing", func() { audited.RunWorker(missing()) }},
+	{"RunWorker with a child that fails", func() { audited.RunWorker(role.Command(failer)) }},
+	{"RunLocalTool with no such tool", func() { audited.RunLocalTool("procbugs-no-such-tool") }},
+	{"RunLocalTool with a tool that fails", func() {
+		dir, err := toolDir()
+		if err != nil {
+			role.Emitf("error: %v", err)
+			return
+		}
+		defer os.RemoveAll(dir)
+		inDir(dir, func() { audited.RunLocalTool(ToolName) })
+	}},
+	{"InheritedListener then the caller closes it", func() {
+		if ln, err := audited.InheritedListener(); err == nil {
+			ln.Close()
+		}
+	}},
+	{"InheritedListener with LISTEN_FD unset", func() {
+		os.Unsetenv("LISTEN_FD")
+		audited.InheritedListener()
+	}},
+	{"InheritedListener with LISTEN_FD naming no open descriptor", func() {
+		os.Setenv("LISTEN_FD", "1000")
+		audited.InheritedListener()
+	}},
+	{ControlCase, func() {
+		forgotten = role.Command(quitter)
+		audited.StartWithSetting(forgotten, "MODE", "x")
+	}},
+}
+
+// forgotten is the child the control starts and does not wait for.
+var forgotten *exec.Cmd
+
+// missing is a command whose program does not exist.
+func missing() *exec.Cmd { return exec.Command("/nonexistent/program") }
+
+// toolDir makes a directory that holds a tool which fails.
+func toolDir() (string, error) {
+	dir, err := os.MkdirTemp("", "procbugs-envs-")
+	if err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, ToolName), []byte("#!/bin/sh\nexit 3\n"), 0o755)
+}
+
+// inDir calls f with dir as the working directory.
+func inDir(dir string, f func()) {
+	back, err := os.Getwd()
+	if err != nil || os.Chdir(dir) != nil {
+		return
+	}
+	defer os.Chdir(back)
+	f()
 }

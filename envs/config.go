@@ -10,7 +10,7 @@ import (
 
 // Config is the environment read once, at start-up, into a typed struct.
 // Code below main takes a Config and never calls os.Getenv itself, so it can
-// be tested in parallel with any values (see parallel_setenv.go).
+// be tested in parallel with any values (the ParallelSetenv scenario).
 type Config struct {
 	Name        string // GREET_NAME
 	Listen      string // LISTEN_ADDR
@@ -26,7 +26,7 @@ func LoadConfig() Config {
 	}
 }
 
-// Greeting is the code under test of parallel_setenv.go.
+// Greeting is the code under test of the ParallelSetenv scenario.
 func (c Config) Greeting() string { return "hello, " + c.Name }
 
 // Secret is a string that does not print. fmt calls Format for every verb

@@ -1,10 +1,14 @@
-// Package envs proves the bugs of a process's environment, its arguments
-// and the lookup of executables: what a child inherits, what it sees when a
-// key appears twice, where secrets leak, why os.Args[0] is not a path, why
-// Go refuses a binary found through "." in PATH, and why the environment
-// belongs in a config struct read once at start-up.
+// Package envs is the lesson of a process's environment, its arguments and
+// the lookup of executables: what a child inherits, what it sees when a key
+// appears twice, where secrets leak, why os.Args[0] is not a path, why Go
+// refuses a program found through "." in PATH, and why the environment
+// belongs in a Config read once at start-up.
 //
-// Each entry is a broken/fixed pair (broken.go, fixed.go) proven in real
-// child processes by envs_test.go. The code runs on every OS; the proofs
-// need a Unix system, as childproc does, and skip elsewhere.
+// broken.go and fixed.go hold the code; diff them for the lesson.
+// scenarios.go runs each entry's code in a child process, roles.go holds
+// the small programs that code starts, and claims.go the programs that
+// check the source texts' other claims. The records and the proofs that
+// watch the children are in proofs/; the tests are envs_test.go and
+// claims_test.go. The code runs on every OS; the proofs need Linux, as the
+// harness does.
 package envs

@@ -1,25 +1,29 @@
-package envs
+package envs_test
 
 import (
 	"testing"
 
+	"procbugs/envs/proofs"
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
 )
 
-func TestMain(m *testing.M) { childproc.Main(m) }
+func TestMain(m *testing.M) { childproc.Main(m, "procbugs/envs") }
 
-func TestGetenvEmpty(t *testing.T)   { catalog.Prove(t, GetenvEmpty) }
-func TestSetenvLeaks(t *testing.T)   { catalog.Prove(t, SetenvLeaks) }
-func TestEnvReplaces(t *testing.T)   { catalog.Prove(t, EnvReplaces) }
-func TestDuplicateKeys(t *testing.T) { catalog.Prove(t, DuplicateKeys) }
+func TestGetenvEmpty(t *testing.T) { catalog.Prove(t, proofs.GetenvEmpty) }
 
-func TestSecrets(t *testing.T) { catalog.Prove(t, Secrets) }
+func TestSetenvLeaks(t *testing.T) { catalog.Prove(t, proofs.SetenvLeaks) }
 
-func TestResourcePath(t *testing.T) { catalog.Prove(t, ResourcePath) }
+func TestEnvReplaces(t *testing.T) { catalog.Prove(t, proofs.EnvReplaces) }
 
-func TestErrDot(t *testing.T) { catalog.Prove(t, ErrDot) }
+func TestDuplicateKeys(t *testing.T) { catalog.Prove(t, proofs.DuplicateKeys) }
 
-func TestParallelSetenv(t *testing.T) { catalog.Prove(t, ParallelSetenv) }
+func TestSecrets(t *testing.T) { catalog.Prove(t, proofs.Secrets) }
 
-func TestInheritedFD(t *testing.T) { catalog.Prove(t, InheritedFD) }
+func TestResourcePath(t *testing.T) { catalog.Prove(t, proofs.ResourcePath) }
+
+func TestErrDot(t *testing.T) { catalog.Prove(t, proofs.ErrDot) }
+
+func TestParallelSetenv(t *testing.T) { catalog.Prove(t, proofs.ParallelSetenv) }
+
+func TestInheritedFD(t *testing.T) { catalog.Prove(t, proofs.InheritedFD) }

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"procbugs/helpers/childproc"
+	"procbugs/helpers/role"
 )
 
 // code is what broken.go and fixed.go both provide; the compiler keeps the
@@ -30,32 +30,20 @@ type code interface {
 	InheritedListener() (net.Listener, error)
 }
 
-var (
-	_ code = Broken{}
-	_ code = Fixed{}
-)
+var lesson = role.Lesson[code]{Broken: Broken{}, Fixed: Fixed{}}
 
-// pair registers the broken and the fixed role of one entry: the same
-// scenario, run once with each file's code.
-func pair(id string, scenario func(c code) int) (broken, fixed childproc.Role) {
-	broken = childproc.Register(id+"/broken", func([]string) int { return scenario(Broken{}) })
-	fixed = childproc.Register(id+"/fixed", func([]string) int { return scenario(Fixed{}) })
-	return broken, fixed
-}
+// The programs the code under study starts: its grandchildren.
 
-// probe is the grandchild that reports what it sees, one line on stdout
-// per argument, in order:
+// probe reports what it sees, one line on stdout per argument, in order:
 //
 //	env:KEY    "KEY=value", or "KEY unset"
-//	raw:KEY    "raw KEY: [KEY=a KEY=b]", every KEY= entry the kernel handed
-//	           over (/proc/self/environ, Linux), duplicates included
 //	exec:NAME  "exec NAME: ok", or "exec NAME: <error>", after running NAME
 //	home       "home: <dir>", or "home: <error>", from os.UserHomeDir
 //	args0      "args0: <os.Args[0]>"
 //	exe        "exe: <os.Executable()> exists=<whether that path exists now>"
-//	sockets    "sockets at fds [4]": the descriptors that are sockets
+//	sockets    "sockets: [4=socket:[1234]]": its descriptors that are sockets
 //	wait       nothing: it blocks until its stdin reaches EOF
-var probe = childproc.Register("envs/probe", func(args []string) int {
+var probe = lesson.Role("probe", func(args []string) int {
 	for _, a := range args {
 		if line := probeLine(a); line != "" {
 			fmt.Println(line)
@@ -72,18 +60,6 @@ func probeLine(action string) string {
 			return arg + "=" + v
 		}
 		return arg + " unset"
-	case "raw":
-		block, err := os.ReadFile("/proc/self/environ")
-		if err != nil {
-			return "raw " + arg + ": " + err.Error()
-		}
-		var found []string
-		for _, kv := range strings.Split(string(block), "\x00") {
-			if strings.HasPrefix(kv, arg+"=") {
-				found = append(found, kv)
-			}
-		}
-		return fmt.Sprintf("raw %s: %v", arg, found)
 	case "exec":
 		if err := exec.Command(arg).Run(); err != nil {
 			return fmt.Sprintf("exec %s: %v", arg, err)
@@ -105,7 +81,7 @@ func probeLine(action string) string {
 		_, statErr := os.Stat(exe)
 		return fmt.Sprintf("exe: %s exists=%v", exe, statErr == nil)
 	case "sockets":
-		return fmt.Sprintf("sockets at fds %v", openSockets())
+		return fmt.Sprintf("sockets: %v", openSockets())
 	case "wait":
 		io.Copy(io.Discard, os.Stdin)
 		return ""
@@ -113,12 +89,21 @@ func probeLine(action string) string {
 	return "unknown action " + action
 }
 
+// failer fails as a helper program does: a message on stderr, exit 1.
+var failer = lesson.Role("failer", func([]string) int {
+	fmt.Fprintln(os.Stderr, "failer: giving up")
+	return 1
+})
+
+// quitter exits at once, successfully.
+var quitter = lesson.Role("quitter", func([]string) int { return 0 })
+
 // emitLines sends each line of a grandchild's output to the parent as an
 // event, prefixed with who wrote it.
 func emitLines(who string, out []byte) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		childproc.Emitf("%s: %s", who, sc.Text())
+		role.Emitf("%s: %s", who, sc.Text())
 	}
 }
 
@@ -130,22 +115,18 @@ func reportOutput(who string, out []byte, err error) {
 		if errors.As(err, &exitErr) {
 			emitLines(who, exitErr.Stderr)
 		}
-		childproc.Emitf("%s: error: %v", who, err)
+		role.Emitf("%s: error: %v", who, err)
 	}
 }
 
-// harnessVars are the variables that a child whose environment a scenario
-// replaces on purpose must still get: the one by which childproc.Command
-// makes it run its role (the last entry of that command's Env), and
-// GORACE, without which a -race child sleeps a second before it exits.
-func harnessVars(cmd *exec.Cmd) []string {
-	role := cmd.Env[len(cmd.Env)-1]
-	if !strings.HasPrefix(role, "PROCBUGS_ROLE=") {
-		panic("envs: childproc.Command no longer ends Env with the role: " + role)
+// roleVar is the variable by which role.Command makes a program run its
+// role. A scenario that replaces a command's environment on purpose keeps
+// it, or the grandchild would not know what to do.
+func roleVar(cmd *exec.Cmd) string {
+	for _, kv := range cmd.Env {
+		if strings.HasPrefix(kv, role.Env+"=") {
+			return kv
+		}
 	}
-	vars := []string{role}
-	if v, ok := os.LookupEnv("GORACE"); ok {
-		vars = append(vars, "GORACE="+v)
-	}
-	return vars
+	panic("envs: role.Command gave no " + role.Env)
 }

@@ -2,5 +2,5 @@
 
 package envs
 
-// openSockets is not implemented here: the proofs that use it run on Unix.
-func openSockets() []int { return nil }
+// openSockets is not implemented here: the proofs that use it run on Linux.
+func openSockets() []string { return nil }

@@ -1,34 +1,16 @@
-package envs
+package proofs
 
 import (
 	"net"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"procbugs/envs"
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
+	"procbugs/helpers/procfs"
+	"procbugs/helpers/role"
 )
-
-// listenFD is where the listening socket arrives in the child: descriptor
-// 3 is the harness's control pipe, so the first extra file is 4.
-const listenFD = "4"
-
-// The child is the new server of a graceful restart: it takes over the
-// listening socket its parent passed at LISTEN_FD, then runs a helper
-// program, which reports the variable and what is at that descriptor.
-var inheritedFDBroken, inheritedFDFixed = pair("envs/inherited-fd", func(c code) int {
-	ln, err := c.InheritedListener()
-	if err != nil {
-		childproc.Emitf("error: %v", err)
-		return 1
-	}
-	defer ln.Close()
-	childproc.Emitf("serving on %s", ln.Addr())
-	out, err := childproc.Command(probe, "env:LISTEN_FD", "sockets").Output()
-	reportOutput("helper", out, err)
-	return 0
-})
 
 // InheritedFD is the variable that names an inherited descriptor, left for
 // the children.
@@ -39,28 +21,37 @@ var InheritedFD = catalog.Entry{
 		"and finds LISTEN_FD=4 in its environment, so a Go helper built on the same library takes over a socket that is not its own.",
 	Cause: "The variable is part of the environment, which children inherit. The descriptor arrived without close-on-exec " +
 		"(exec dup2s ExtraFiles into place), and os.NewFile does not set it, so exec passes it on too.",
-	Fix: "After net.FileListener, which keeps its own close-on-exec copy, close the inherited *os.File; unset LISTEN_FD. " +
+	Fix: "After net.FileListener, which keeps its own close-on-exec copy ($GOROOT/src/net/file_unix.go, dupFileSocket), " +
+		"close the inherited *os.File; unset LISTEN_FD. " +
 		"systemd's protocol says the same: sd_listen_fds checks LISTEN_PID and unsets the variables.",
 	Sources: []string{"000 §6", "001 Q19"},
 	Refs:    []string{"sd_listen_fds(3): LISTEN_PID, LISTEN_FDS, and unset_environment"},
 	Func:    "InheritedListener",
 	Test:    "TestInheritedFD",
 	Tree:    true,
+	Roles:   envs.InheritedFD,
 	Broken: catalog.Half{
 		Says:  "the helper sees LISTEN_FD=4 and holds the listening socket at descriptor 4",
-		Role:  inheritedFDBroken,
 		Prove: proveHelperInheritsSocket,
 	},
 	Fixed: catalog.Half{
 		Says:  "the helper has neither the variable nor the socket",
-		Role:  inheritedFDFixed,
 		Prove: proveHelperHasNoSocket,
 	},
+	Diagram: `sequenceDiagram
+    participant T as test (listener on 127.0.0.1)
+    participant S as server child
+    participant H as helper
+    T->>S: ExtraFiles: socket as fd 4, LISTEN_FD=4
+    S->>S: net.FileListener(os.NewFile(4)): serving
+    S->>H: exec helper
+    H-->>S: LISTEN_FD=4 and the socket (broken), or neither`,
 }
 
 // runServer listens on a loopback port and passes the socket to the child
-// as descriptor 4, named by LISTEN_FD.
-func runServer(t childproc.T, role childproc.Role) (addr string, events []string) {
+// as descriptor 4, named by LISTEN_FD. It returns the listener's address,
+// the socket as /proc names it, and the child's events.
+func runServer(t childproc.T, r role.Role) (addr, socket string, events []string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -68,27 +59,31 @@ func runServer(t childproc.T, role childproc.Role) (addr string, events []string
 	f, err := ln.(*net.TCPListener).File()
 	require.NoError(t, err)
 	defer f.Close()
-	res := childproc.Run(t, role, childproc.ExtraFiles(f), childproc.Env("LISTEN_FD="+listenFD))
+	socket = procfs.Descriptors(procfs.Self)[int(f.Fd())]
+	require.Regexp(t, `^socket:\[\d+\]$`, socket)
+	res := childproc.Run(t, r, childproc.ExtraFiles(f), childproc.Env("LISTEN_FD="+envs.ListenFD),
+		childproc.Timeout(childproc.FinishBound))
 	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
-	return ln.Addr().String(), res.Events
+	return ln.Addr().String(), socket, res.Events
 }
 
-func proveHelperInheritsSocket(t childproc.T, role childproc.Role) {
-	addr, seen := runServer(t, role)
-	assert.Equal(t, []string{
+func proveHelperInheritsSocket(t childproc.T, r role.Role) {
+	addr, socket, seen := runServer(t, r)
+	require.Equal(t, []string{
 		"serving on " + addr,
-		"helper: LISTEN_FD=" + listenFD,
-		"helper: sockets at fds [" + listenFD + "]",
+		"helper: LISTEN_FD=" + envs.ListenFD,
+		"helper: sockets: [" + envs.ListenFD + "=" + socket + "]",
 	}, seen)
-	t.Logf("%q", seen)
+	t.Logf("the helper found LISTEN_FD=%s and held the server's listening %s at descriptor %s",
+		envs.ListenFD, socket, envs.ListenFD)
 }
 
-func proveHelperHasNoSocket(t childproc.T, role childproc.Role) {
-	addr, seen := runServer(t, role)
-	assert.Equal(t, []string{
+func proveHelperHasNoSocket(t childproc.T, r role.Role) {
+	addr, _, seen := runServer(t, r)
+	require.Equal(t, []string{
 		"serving on " + addr,
 		"helper: LISTEN_FD unset",
-		"helper: sockets at fds []",
+		"helper: sockets: []",
 	}, seen)
-	t.Logf("%q", seen)
+	t.Logf("the server served on %s; its helper had no LISTEN_FD and no socket", addr)
 }

@@ -1,26 +1,16 @@
-package envs
+package proofs
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"procbugs/envs"
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
+	"procbugs/helpers/role"
 )
-
-const defaultBanner = "welcome to procbugs"
-
-// The child reports what Getenv and LookupEnv return for BANNER, then the
-// banner the code chose.
-var getenvEmptyBroken, getenvEmptyFixed = pair("envs/getenv-empty", func(c code) int {
-	v, ok := os.LookupEnv("BANNER")
-	childproc.Emitf("Getenv=%q LookupEnv=(%q, %v)", os.Getenv("BANNER"), v, ok)
-	childproc.Emitf("banner=%q", c.Setting("BANNER", defaultBanner))
-	return 0
-})
 
 // GetenvEmpty is the config default that overrides an explicit empty value.
 var GetenvEmpty = catalog.Entry{
@@ -33,45 +23,56 @@ var GetenvEmpty = catalog.Entry{
 	Refs:    []string{"os.LookupEnv doc: \"Otherwise the returned value will be empty and the boolean will be false\""},
 	Func:    "Setting",
 	Test:    "TestGetenvEmpty",
+	Roles:   envs.GetenvEmpty,
 	Broken: catalog.Half{
 		Says:  "an explicit empty BANNER gets the default",
-		Role:  getenvEmptyBroken,
 		Prove: proveEmptyGetsDefault,
 	},
 	Fixed: catalog.Half{
 		Says:  "an explicit empty BANNER stays empty and only an unset one gets the default",
-		Role:  getenvEmptyFixed,
 		Prove: proveEmptyStaysEmpty,
 	},
+	Diagram: `sequenceDiagram
+    participant T as test
+    participant C as child (BANNER=)
+    T->>C: start with BANNER= in its environment
+    C->>C: os.Getenv("BANNER") = "" → default (broken)
+    C->>C: os.LookupEnv("BANNER") = ("", true) → "" (fixed)
+    C-->>T: the default banner, or ""`,
 }
 
-// runBanner runs the role with BANNER set to "" (empty) or not at all, and
-// checks what Getenv and LookupEnv saw there.
-func runBanner(t childproc.T, role childproc.Role, set bool) string {
+// runBanner runs the role with BANNER set to "" or not at all, checks
+// what Getenv and LookupEnv saw there, and returns the banner chosen.
+func runBanner(t childproc.T, r role.Role, set bool) string {
 	t.Helper()
-	var opts []childproc.Option
+	opts := []childproc.Option{childproc.Timeout(childproc.FinishBound)}
 	if set {
 		opts = append(opts, childproc.Env("BANNER="))
 	}
-	res := childproc.Run(t, role, opts...)
+	res := childproc.Run(t, r, opts...)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Len(t, res.Events, 2, "events: %q", res.Events)
-	assert.Equal(t, fmt.Sprintf("Getenv=\"\" LookupEnv=(\"\", %v)", set), res.Events[0],
+	require.Equal(t, fmt.Sprintf("Getenv=\"\" LookupEnv=(\"\", %v)", set), res.Events[0],
 		"Getenv says \"\" either way; LookupEnv's ok says whether BANNER is set")
 	return res.Events[1]
 }
 
-func proveEmptyGetsDefault(t childproc.T, role childproc.Role) {
-	empty, unset := runBanner(t, role, true), runBanner(t, role, false)
-	want := fmt.Sprintf("banner=%q", defaultBanner)
-	assert.Equal(t, want, empty, "BANNER= is overridden by the default")
-	assert.Equal(t, want, unset)
-	t.Logf("BANNER= gave %s, the same as no BANNER at all: %s", empty, unset)
+var defaultBanner = fmt.Sprintf("banner=%q", envs.DefaultBanner)
+
+func proveEmptyGetsDefault(t childproc.T, r role.Role) {
+	empty, unset := runBanner(t, r, true), runBanner(t, r, false)
+	assert.Equal(t, defaultBanner, empty, "BANNER= is overridden by the default")
+	assert.Equal(t, defaultBanner, unset)
+	if !t.Failed() {
+		t.Logf("BANNER= gave %s, the same as no BANNER at all: the operator cannot turn the banner off", empty)
+	}
 }
 
-func proveEmptyStaysEmpty(t childproc.T, role childproc.Role) {
-	empty, unset := runBanner(t, role, true), runBanner(t, role, false)
+func proveEmptyStaysEmpty(t childproc.T, r role.Role) {
+	empty, unset := runBanner(t, r, true), runBanner(t, r, false)
 	assert.Equal(t, `banner=""`, empty, "BANNER= keeps its empty value")
-	assert.Equal(t, fmt.Sprintf("banner=%q", defaultBanner), unset, "no BANNER gets the default")
-	t.Logf("BANNER= gave %s; no BANNER gave %s", empty, unset)
+	assert.Equal(t, defaultBanner, unset, "no BANNER gets the default")
+	if !t.Failed() {
+		t.Logf("BANNER= gave %s; no BANNER gave %s", empty, unset)
+	}
 }

@@ -2,7 +2,7 @@
 
 package envs
 
-// haveLibc tells whether this binary is linked with cgo, and so has a C
+// haveLibc tells whether this program is linked with cgo, and so has a C
 // environment (environ) beside Go's own copy.
 const haveLibc = false
 

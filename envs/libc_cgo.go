@@ -9,8 +9,9 @@ import "C"
 
 import "unsafe"
 
-// haveLibc tells whether this binary is linked with cgo, and so has a C
-// environment (environ) beside Go's own copy.
+// haveLibc tells whether this program is linked with cgo, and so has a C
+// environment (environ) beside Go's own copy. Only the child built for a
+// role.NeedsCgo role is; the lean child leaves this file out.
 const haveLibc = true
 
 // libcGetenv reads a variable as C code does, from environ.
