@@ -133,6 +133,14 @@ func (Broken) Serve(cmd *exec.Cmd) (wait func() error, err error) {
 	return cmd.Process.Release, nil
 }
 
+// WritePidfile records the pid of a daemon that has just started.
+//
+// A pid names a process only while it lives: nothing in the file tells
+// this daemon from the next process to get its number.
+func (Broken) WritePidfile(path string, pid int) error {
+	return os.WriteFile(path, fmt.Appendf(nil, "%d\n", pid), 0o644)
+}
+
 // SignalPidfile signals the daemon whose pid a pidfile holds.
 //
 // Once that daemon has died, the kernel may give its pid to any new
@@ -150,5 +158,6 @@ func (Broken) SignalPidfile(path string, sig syscall.Signal) error {
 	if err != nil {
 		return err
 	}
+	defer p.Release()
 	return p.Signal(sig)
 }

@@ -134,6 +134,19 @@ func (Fixed) Serve(cmd *exec.Cmd) (wait func() error, err error) {
 	return cmd.Wait, nil
 }
 
+// WritePidfile records the pid of a daemon that has just started, and the
+// clock tick it started at.
+//
+// With its pid, a process's start time names it for the life of the
+// machine: the next process to get the pid starts later.
+func (Fixed) WritePidfile(path string, pid int) error {
+	started := processStartTime(pid)
+	if started < 0 {
+		return fmt.Errorf("pid %d: no such process", pid)
+	}
+	return os.WriteFile(path, fmt.Appendf(nil, "%d %d\n", pid, started), 0o644)
+}
+
 // SignalPidfile signals the daemon whose pid and start time a pidfile
 // holds.
 //
@@ -161,8 +174,10 @@ func (Fixed) SignalPidfile(path string, sig syscall.Signal) error {
 	return p.Signal(sig)
 }
 
-// processStartTime is field 22 of /proc/pid/stat, the process's start
-// time in clock ticks after boot, or -1.
+// processStartTime is field 22 of /proc/pid/stat (proc_pid_stat(5)), the
+// process's start time in clock ticks after boot, or -1 if there is no
+// such process. The command name, field 2, is in parentheses and may hold
+// spaces or ')' itself, so the fields are counted after the last ')'.
 func processStartTime(pid int) int {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {

@@ -1,9 +1,33 @@
-package pgroups
+//go:build linux
+
+package pgroups_test
 
 import (
 	"testing"
 
+	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
+	"procbugs/pgroups/proofs"
 )
 
-func TestMain(m *testing.M) { childproc.Main(m) }
+func TestMain(m *testing.M) { childproc.Main(m, "procbugs/pgroups") }
+
+func TestKillLeader(t *testing.T) { catalog.Prove(t, proofs.KillLeader) }
+
+func TestContextCancel(t *testing.T) { catalog.Prove(t, proofs.ContextCancel) }
+
+func TestCtrlC(t *testing.T) { catalog.Prove(t, proofs.CtrlC) }
+
+func TestNegativePID(t *testing.T) { catalog.Prove(t, proofs.NegativePID) }
+
+func TestSetsidWithSetpgid(t *testing.T) { catalog.Prove(t, proofs.SetsidWithSetpgid) }
+
+func TestPdeathsig(t *testing.T) { catalog.Prove(t, proofs.Pdeathsig) }
+
+func TestPdeathsigThread(t *testing.T) { catalog.Prove(t, proofs.PdeathsigThread) }
+
+func TestCredential(t *testing.T) { catalog.Prove(t, proofs.Credential) }
+
+func TestDaemonize(t *testing.T) { catalog.Prove(t, proofs.Daemonize) }
+
+func TestStalePidfile(t *testing.T) { catalog.Prove(t, proofs.StalePidfile) }

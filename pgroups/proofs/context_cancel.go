@@ -1,30 +1,14 @@
-package pgroups
+//go:build linux
+
+package proofs
 
 import (
-	"context"
-	"os/exec"
-	"strconv"
-
 	"procbugs/helpers/catalog"
-	"procbugs/helpers/childproc"
+	"procbugs/pgroups"
 )
 
-var contextCancelBroken, contextCancelFixed = pair("pgroups/context-cancel", func(c code, _ []string) int {
-	template := childproc.Command(leader, strconv.Itoa(workersPerLeader))
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := c.CommandContext(ctx, template.Path, template.Args[1:]...)
-	cmd.Env = template.Env
-	if err := startAndRelay(cmd, "leader", (*exec.Cmd).Start); err != nil {
-		cancel()
-		return fail("start", err)
-	}
-	childproc.EmitPID("leader", cmd.Process.Pid)
-	cancel() // the deadline passed, the request was abandoned
-	childproc.Emitf("leader ended: %v", cmd.Wait())
-	return 0
-})
-
-// ContextCancel is the same bug behind exec.CommandContext.
+// ContextCancel is the same bug behind exec.CommandContext. Its tree and
+// its proofs are kill-leader's; cancel() replaces stop().
 var ContextCancel = catalog.Entry{
 	ID:    "pgroups/context-cancel",
 	Title: "Cancelling CommandContext kills the child, not the workers it forked",
@@ -39,14 +23,24 @@ var ContextCancel = catalog.Entry{
 	Func:    "CommandContext",
 	Test:    "TestContextCancel",
 	Tree:    true,
+	Roles:   pgroups.ContextCancel,
 	Broken: catalog.Half{
 		Says:  "the default Cancel kills the leader and its workers run on",
-		Role:  contextCancelBroken,
 		Prove: proveWorkersOutliveLeader,
 	},
 	Fixed: catalog.Half{
 		Says:  "a Cancel that kills the group ends every worker",
-		Role:  contextCancelFixed,
 		Prove: proveWorkersDieWithLeader,
 	},
+	Diagram: `sequenceDiagram
+    participant C as child
+    participant L as leader
+    participant W as workers x2
+    C->>L: CommandContext, Start (fixed: Setpgid)
+    L->>W: Start (inherit the group)
+    C->>C: cancel()
+    C->>L: broken: default Cancel, Process.Kill
+    Note over W: re-parented, running
+    C->>W: fixed: Cancel = kill(-L, SIGKILL)
+    Note over W: zombies, killed by SIGKILL`,
 }

@@ -1,9 +1,11 @@
-package pgroups
+//go:build linux
+
+package proofs
 
 import "procbugs/helpers/catalog"
 
-// claims carries forward every claim of 000 §3, §4, §5, §14, §16 and 001
-// Q13, Q20 (IDs from ../shared/claims.md), with what this topic's tests see.
+// claims carries every claim of 000 §3, §4, §5, §14, §16 and 001 Q13, Q20,
+// with what this topic's tests observe.
 var claims = []catalog.Claim{
 	{
 		ID: "C032", Source: "000 §3; 001 Q13", Verdict: catalog.True,
@@ -14,16 +16,16 @@ var claims = []catalog.Claim{
 	{
 		ID: "C033", Source: "000 §3; 001 Q13", Verdict: catalog.True,
 		Text: "On Ctrl-C the kernel delivers SIGINT to every process in the foreground process group.",
-		Observed: "SIGINT sent to the tool's group, as the terminal sends it to its foreground group, reached the tool " +
-			"and its helper: the helper reported \"got SIGINT\". (The test signals a group it created with kill(-pgid); " +
-			"the terminal's part, ISIG, is termios(3).)",
+		Observed: "Ctrl-C typed at a pseudo-terminal whose foreground group is the tool's (tcgetpgrp) reached the tool " +
+			"and its helper in the same group: the helper, cat, was killed by SIGINT before the tool closed its input.",
 		Test: "pgroups.TestCtrlC",
 	},
 	{
 		ID: "C034", Source: "001 Q13; 000 §3", Verdict: catalog.True,
-		Text:     "With Setpgid the child no longer receives terminal-generated signals unless the parent forwards them.",
-		Observed: "A helper started with Setpgid leads its own group; after the group's SIGINT it reported only the SIGTERM the tool sent it.",
-		Test:     "pgroups.TestCtrlC",
+		Text: "With Setpgid the child no longer receives terminal-generated signals unless the parent forwards them.",
+		Observed: "A helper started with Setpgid leads its own group; Ctrl-C at the terminal reached the tool alone, and the " +
+			"helper finished its input and exited 0 when the tool closed it.",
+		Test: "pgroups.TestCtrlC",
 	},
 	{
 		ID: "C035", Source: "000 §3", Verdict: catalog.True,
@@ -39,8 +41,9 @@ var claims = []catalog.Claim{
 	},
 	{
 		ID: "C037", Source: "000 §3", Verdict: catalog.False,
-		Text:     "Without Setpgid, syscall.Kill(-pid, sig) signals your own group, which often includes the parent.",
-		Observed: "kill(-pid, SIGTERM) on a child started without Setpgid returned ESRCH; the child and its parent ran on.",
+		Text: "Without Setpgid, syscall.Kill(-pid, sig) signals your own group, which often includes the parent.",
+		Observed: "kill(-pid, SIGTERM) on a child started without Setpgid returned ESRCH; the child ran on with no signal pending, " +
+			"in its parent's group, while the parent waited for it.",
 		Correction: "The child leads no group, so -pid names none: kill fails with ESRCH and signals nobody. " +
 			"The caller's own group is kill(0, sig) or kill(-getpgrp(), sig).",
 		Test: "pgroups.TestNegativePID",
@@ -61,27 +64,30 @@ var claims = []catalog.Claim{
 		ID: "C040", Source: "000 §4", Verdict: catalog.False,
 		Text: "The Linux SysProcAttr example {Setpgid, Pgid: 0, Setsid, Pdeathsig, Credential, Cloneflags} is usable.",
 		Observed: "Start fails with EPERM as written; without Setpgid the worker runs as pid 1 of a new PID namespace " +
-			"with uid 65534. Setsid with Setpgid alone is EPERM too, unprivileged (pgroups.TestSetsidWithSetpgid).",
+			"(NSpid \"N 1\" in /proc/N/status) with uid 65534. Setsid with Setpgid alone is EPERM too, unprivileged.",
 		Correction: "Setsid and Setpgid exclude each other: the child calls setsid() and then setpgid(0, 0) " +
 			"(syscall/exec_linux.go, forkAndExecInChild1), which Linux refuses to a session leader. Setsid already makes a new group.",
-		Test: "pgroups.TestTextsLinuxSysProcAttr",
+		Test: "pgroups.TestTextsLinuxSysProcAttr, pgroups.TestSetsidWithSetpgid",
 	},
 	{
 		ID: "C041", Source: "000 §4", Verdict: catalog.True,
-		Text:     "SysProcAttr differs per OS: Linux has Cloneflags and AmbientCaps, Darwin doesn't, Windows has HideWindow and CreationFlags.",
-		Observed: "Read from $GOROOT/src/syscall with each GOOS's build constraints: linux 20 fields, freebsd 12, darwin 10 (no Cloneflags, AmbientCaps), windows 9 (HideWindow, CreationFlags, no Setpgid).",
-		Test:     "pgroups.TestSysProcAttrPerPlatform",
+		Text: "SysProcAttr differs per OS: Linux has Cloneflags and AmbientCaps, Darwin doesn't, Windows has HideWindow and CreationFlags.",
+		Observed: "A probe that sets each field, compiled for each GOOS: linux lacks only HideWindow and CreationFlags; " +
+			"freebsd also lacks Cloneflags and AmbientCaps; darwin also Pdeathsig; windows has HideWindow and CreationFlags " +
+			"and lacks Setpgid, Setsid, Pdeathsig, Credential, Cloneflags and AmbientCaps.",
+		Test: "pgroups.TestSysProcAttrPerPlatform",
 	},
 	{
 		ID: "C042", Source: "000 §4", Verdict: catalog.True,
-		Text:     "Build-tagged proc_unix.go (//go:build unix) and proc_windows.go make cross-compilation work.",
-		Observed: "go/build picks proc_windows.go for windows and proc_unix.go for linux, freebsd and darwin; GOOS=windows, darwin and freebsd go vet of the package is clean.",
-		Test:     "pgroups.TestSysProcAttrPerPlatform",
+		Text: "Build-tagged proc_unix.go (//go:build unix) and proc_windows.go make cross-compilation work.",
+		Observed: "The package compiles for linux, freebsd, darwin and windows, with proc_windows.go on windows and " +
+			"proc_unix.go elsewhere; on Linux, the child that proc_unix.go's attributes start leads its own group and kill(-pid) ends it.",
+		Test: "pgroups.TestSysProcAttrPerPlatform, pgroups.TestPortableSysProcAttr",
 	},
 	{
 		ID: "C043", Source: "000 §4", Verdict: catalog.Imprecise,
 		Text:       "Pdeathsig is Linux-only.",
-		Observed:   "SysProcAttr has Pdeathsig on linux and freebsd, not on darwin.",
+		Observed:   "The compiler accepts SysProcAttr.Pdeathsig for linux and freebsd, not for darwin or windows.",
 		Correction: "Linux and FreeBSD (syscall/exec_freebsd.go: \"Linux and FreeBSD only\").",
 		Test:       "pgroups.TestSysProcAttrPerPlatform",
 	},
@@ -104,14 +110,15 @@ var claims = []catalog.Claim{
 	{
 		ID: "C046", Source: "000 §5", Verdict: catalog.True,
 		Text:     "Credential{Uid: 65534, Gid: 65534, Groups: []} runs the child as nobody with no supplementary groups; the parent stays root.",
-		Observed: "Worker /proc/self/status: Uid and Gid 65534 (real, effective, saved, fs), Groups empty; the parent kept Uid 0 and Groups 4 27.",
+		Observed: "The worker's /proc/pid/status: Uid and Gid 65534 (real, effective, saved, fs), Groups empty; the parent kept Uid 0 and Groups 4 27.",
 		Test:     "pgroups.TestCredential",
 	},
 	{
 		ID: "C047", Source: "000 §5", Verdict: catalog.True,
-		Text:     "The privilege drop happens between fork and exec.",
-		Observed: "The worker, whose code never calls setuid, is uid 65534 from its first line; syscall/exec_linux.go calls setgroups, setgid, setuid in the child before execve.",
-		Test:     "pgroups.TestCredential",
+		Text: "The privilege drop happens between fork and exec.",
+		Observed: "The worker's code never calls setuid, yet it was already unprivileged when it ran: opening the file by name " +
+			"failed with EACCES, and /proc shows uid 65534. syscall/exec_linux.go calls setgroups, setgid, setuid in the child before execve.",
+		Test: "pgroups.TestCredential",
 	},
 	{
 		ID: "C048", Source: "000 §5", Verdict: catalog.True,
@@ -127,10 +134,13 @@ var claims = []catalog.Claim{
 	},
 	{
 		ID: "C050", Source: "000 §5", Verdict: catalog.False,
-		Text:     "Don't use os.Setuid: Linux's setuid only affects the calling thread; syscall.Setuid is even worse, it's the raw syscall.",
-		Observed: "After syscall.Setuid(65534) every thread of the child has uid 65534; after RawSyscall(SYS_SETUID) only the calling thread has.",
-		Correction: "There is no os.Setuid. Since Go 1.16 syscall.Setuid, Setgid and Setgroups run on every thread through " +
-			"AllThreadsSyscall (syscall/syscall_linux.go, Setuid). Only the raw system call is per-thread. " +
+		Text: "Don't use os.Setuid: Linux's setuid only affects the calling thread; syscall.Setuid is even worse, it's the raw syscall.",
+		Observed: "In a program built without cgo: after syscall.Setuid(65534) every thread has uid 65534; after " +
+			"RawSyscall(SYS_SETUID) the calling thread has, and the four threads locked before the call are still root " +
+			"(/proc/pid/task/tid/status).",
+		Correction: "There is no os.Setuid. Since Go 1.16 syscall.Setuid, Setgid and Setgroups run on every thread: through " +
+			"AllThreadsSyscall, or in a program that uses cgo through the C library's setuid, which does the same " +
+			"(syscall/syscall_linux.go, Setuid). Only the raw system call is per-thread. " +
 			"The real cost is that the whole process loses root for good (pgroups.TestCredential).",
 		Test: "pgroups.TestSetuidChangesEveryThread",
 	},
@@ -177,7 +187,7 @@ var claims = []catalog.Claim{
 	{
 		ID: "C090", Source: "001 Q20", Verdict: catalog.Imprecise,
 		Text:     "os.Process.Signal is portable; syscall.Kill is Unix-only.",
-		Observed: "The windows syscall package declares no Kill; os.Process.Signal compiles everywhere.",
+		Observed: "Compiled for windows, syscall.Kill is undefined; (*os.Process).Signal compiles for linux, freebsd, darwin and windows.",
 		Correction: "Signal compiles everywhere, but on Windows it supports only os.Kill (os/exec_windows.go, signal); " +
 			"any other signal returns an error.",
 		Test: "pgroups.TestSysProcAttrPerPlatform",

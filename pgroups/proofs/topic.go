@@ -1,15 +1,14 @@
 //go:build linux
 
-package pgroups
+// Package proofs holds the pgroups topic's records and the proofs that
+// watch its children. The lesson's code is in the parent folder; the tests
+// that run these proofs are ../pgroups_test.go and ../claims_test.go.
+package proofs
 
 import (
-	"embed"
-
 	"procbugs/helpers/catalog"
+	"procbugs/pgroups"
 )
-
-//go:embed broken.go fixed.go
-var sources embed.FS
 
 func init() {
 	catalog.Register(catalog.Topic{
@@ -17,7 +16,7 @@ func init() {
 		Title: "Process groups, sessions, SysProcAttr and parent-death signals",
 		Summary: "Who a signal reaches, who outlives whom, and what a child may do as another user: " +
 			"the process group decides the first, Setsid and Pdeathsig the second, Credential the third.",
-		Files: sources,
+		Files: pgroups.Sources,
 	}, []catalog.Entry{
 		KillLeader,
 		ContextCancel,
