@@ -114,16 +114,28 @@ func Comm(pid int) string {
 // Threads lists the thread ids of pid.
 func Threads(pid int) []int { return numbers(dir(pid) + "/task") }
 
-// Idle reports whether every thread of pid is asleep: none running or
-// waiting for a CPU. In a Go program that means every goroutine is parked,
-// since the runtime keeps a thread running while any goroutine can run.
-// It is how a proof knows that a goroutine it cannot see has reached the
-// call where it blocks.
+// Idle reports whether every thread of pid is off its CPU, asleep in the
+// kernel: none running or waiting for a CPU. In a Go program that means
+// every goroutine is parked, since the runtime keeps a thread running
+// while any goroutine can run. It is how a proof knows that a goroutine it
+// cannot see has reached the call where it blocks.
+//
+// The state letter alone is not enough: the kernel marks a thread asleep
+// (S) a little before it stops running. do_wait, for one, marks the caller
+// asleep, then looks for an exited child and reaps it while still marked
+// S. A thread's wait channel reads "0" until it is off its CPU (get_wchan
+// in kernel/sched/core.c), so a thread that is reaping, or has just been
+// woken, never counts as asleep here.
 func Idle(pid int) bool {
 	tids := Threads(pid)
 	for _, tid := range tids {
-		st, err := readStat(dir(pid) + "/task/" + strconv.Itoa(tid) + "/stat")
+		task := dir(pid) + "/task/" + strconv.Itoa(tid)
+		st, err := readStat(task + "/stat")
 		if err != nil || st.State == 'R' {
+			return false
+		}
+		w, err := os.ReadFile(task + "/wchan")
+		if err != nil || len(w) == 0 || string(w) == "0" {
 			return false
 		}
 	}
