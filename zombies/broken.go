@@ -21,26 +21,23 @@ type Broken struct{}
 //
 // Nobody ever calls Wait, so once the helper exits the kernel keeps its
 // exit status in a zombie (state Z) until this process exits.
-func (Broken) Launch(cmd *exec.Cmd) error {
+func (c Broken) Launch(cmd *exec.Cmd) error {
 	return cmd.Start()
 }
 
 // AdoptOrphans makes this process a child subreaper, so that orphaned
-// descendants are re-parented to it rather than to init.
+// descendants are re-parented to it rather than to init. Call stop when
+// done.
 //
 // It adopts them but never reaps them: every orphan that exits stays a
 // zombie, and they pile up.
-func (Broken) AdoptOrphans(ctx context.Context) error {
-	return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+func (c Broken) AdoptOrphans() (stop func(), err error) {
+	return func() {}, unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 }
 
-// Reap is the reaper of 000 §10: on every SIGCHLD it collects every child
-// that has exited.
-//
-// Wait4(-1) collects the children an exec.Cmd is waiting for too. When it
-// wins the race, that Cmd's Wait fails with "no child processes" and the
-// exit status is lost.
-func (Broken) Reap(ctx context.Context) {
+// Reap is the reaper of 000 §10: on every SIGCHLD it reaps what has
+// exited, until ctx is done.
+func (c Broken) Reap(ctx context.Context) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGCHLD)
 	defer signal.Stop(sigs)
@@ -49,52 +46,79 @@ func (Broken) Reap(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-sigs:
-			for {
-				var ws unix.WaitStatus
-				pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
-				if pid <= 0 || err != nil {
-					break
-				}
-			}
+			c.ReapExited()
 		}
 	}
 }
 
-// RunChild runs cmd to the end and returns how it ended.
+// ReapExited reaps every child that has exited: Wait4(-1, WNOHANG) until
+// none is left.
 //
-// Beside Reap it loses the race for the child's exit status now and then.
-func (Broken) RunChild(cmd *exec.Cmd) error {
-	return cmd.Run()
+// -1 means any child, including one whose exec.Cmd is about to Wait for
+// it. That Wait then fails with "no child processes", and the exit status
+// is lost.
+func (c Broken) ReapExited() {
+	for {
+		var ws unix.WaitStatus
+		pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
+		if pid <= 0 || err != nil {
+			return
+		}
+	}
 }
 
-// Init runs cmd as the main child of a container's init and returns the
+// StartChild starts cmd, for WaitChild to wait for.
+func (c Broken) StartChild(cmd *exec.Cmd) error {
+	return cmd.Start()
+}
+
+// WaitChild waits for cmd and returns how it ended.
+//
+// Beside ReapExited it may find its child already reaped: the error is
+// "waitid: no child processes" and cmd.ProcessState stays nil.
+func (c Broken) WaitChild(cmd *exec.Cmd) error {
+	return cmd.Wait()
+}
+
+// RunChild runs cmd to the end: StartChild, then WaitChild.
+func (c Broken) RunChild(cmd *exec.Cmd) error {
+	if err := c.StartChild(cmd); err != nil {
+		return err
+	}
+	return c.WaitChild(cmd)
+}
+
+// Init runs app as the main child of a container's init and returns the
 // status the init must exit with. It is the sketch of 001 Q28.
 //
-// Its reaper steals the main child's status now and then, and Wait then
-// fails with ECHILD: not an *exec.ExitError, so the init exits 0. When the
-// child dies of a signal, ExitCode() is -1 and os.Exit(-1) exits 255.
-// Signals go to the main child only, not to the processes it started.
-func (b Broken) Init(cmd *exec.Cmd) int {
+// When the app dies of a signal, ExitCode() is -1, and os.Exit(-1) exits
+// 255. When the reaper takes the app's status first, Wait fails with
+// ECHILD, which is not an *exec.ExitError, and the init exits 0. A signal
+// that comes between Start and Notify kills the init instead of reaching
+// the app, and a forwarded one reaches the app alone, not the processes it
+// started.
+func (c Broken) Init(app *exec.Cmd) int {
 	// 1. Reap orphans on SIGCHLD.
-	go b.Reap(context.Background())
+	go c.Reap(context.Background())
 
 	// 2. Forward signals to the actual app.
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	app.Stdin, app.Stdout, app.Stderr = os.Stdin, os.Stdout, os.Stderr
+	app.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := c.StartChild(app); err != nil {
 		log.Print(err)
 		return 1
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 	go func() {
 		for s := range sigs {
-			cmd.Process.Signal(s)
+			app.Process.Signal(s)
 		}
 	}()
 
 	// 3. Wait for the app and propagate its exit code.
-	err := cmd.Wait()
+	err := c.WaitChild(app)
 	if ee, ok := err.(*exec.ExitError); ok {
 		return ee.ExitCode()
 	}
@@ -107,12 +131,12 @@ func (b Broken) Init(cmd *exec.Cmd) int {
 // The back-off never resets, so after a few rare crashes over a long
 // healthy life every restart waits the maximum. And `if backoff < max`
 // doubles past the cap: Q16's one-minute cap waits 64 s.
-func (Broken) Supervise(ctx context.Context, newCmd func(context.Context) *exec.Cmd, b Backoff) error {
+func (c Broken) Supervise(ctx context.Context, newCmd func(context.Context) *exec.Cmd, b Backoff) error {
 	backoff := b.Initial
 	for {
 		cmd := newCmd(ctx)
 		start := time.Now()
-		err := cmd.Run()
+		err := c.RunChild(cmd)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,7 +25,7 @@ type Fixed struct{}
 // A goroutine waits for it, so the kernel can free the helper's entry the
 // moment it exits. exec.Cmd.Wait is the only call that reaps it; Run does
 // Start and Wait in one.
-func (Fixed) Launch(cmd *exec.Cmd) error {
+func (c Fixed) Launch(cmd *exec.Cmd) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -35,82 +34,132 @@ func (Fixed) Launch(cmd *exec.Cmd) error {
 }
 
 // AdoptOrphans makes this process a child subreaper, so that orphaned
-// descendants are re-parented to it rather than to init, and reaps each
-// one as it exits.
-func (f Fixed) AdoptOrphans(ctx context.Context) error {
+// descendants are re-parented to it rather than to init. Call stop when
+// done.
+//
+// A reaper reaps each orphan as it exits, until stop, which returns once
+// the reaper has.
+func (c Fixed) AdoptOrphans() (stop func(), err error) {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		return err
+		return func() {}, err
 	}
-	go f.Reap(ctx)
-	return nil
+	ctx, cancel := context.WithCancel(context.Background())
+	reaped := make(chan struct{})
+	go func() {
+		defer close(reaped)
+		c.Reap(ctx)
+	}()
+	return func() { cancel(); <-reaped }, nil
 }
 
-// Reap collects, on every SIGCHLD, the exited children that no exec.Cmd is
-// waiting for: the adopted orphans. The children RunChild and Init start
-// are left to their own Wait, so no exit status is stolen.
-func (Fixed) Reap(ctx context.Context) {
+// Reap reaps, on every SIGCHLD, the exited children that no exec.Cmd is
+// waiting for, until ctx is done.
+func (c Fixed) Reap(ctx context.Context) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGCHLD)
 	defer signal.Stop(sigs)
-	reapUnowned() // children that exited before Notify sent a SIGCHLD nobody saw
+	c.ReapExited() // children that exited before Notify: their SIGCHLD came to nobody
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-sigs:
-			reapUnowned()
+			c.ReapExited()
 		}
 	}
 }
 
-// RunChild runs cmd to the end and returns how it ended.
-//
-// It registers the child as owned for as long as its Wait may be pending,
-// so that Reap leaves it alone.
-func (Fixed) RunChild(cmd *exec.Cmd) error {
-	if err := startOwned(cmd); err != nil {
+// ReapExited reaps every exited child that no exec.Cmd owns: the adopted
+// orphans. It waits for each by pid with WNOHANG, so it never blocks and
+// never takes a status that a Wait is owed (the mitigation of
+// golang/go#60481 that ramr/go-reaper's and hashicorp/go-reap's notes
+// advise).
+func (c Fixed) ReapExited() {
+	owned.Lock()
+	defer owned.Unlock()
+	for _, pid := range children() {
+		if owned.cmds[pid] == nil {
+			var ws unix.WaitStatus
+			unix.Wait4(pid, &ws, unix.WNOHANG, nil)
+		}
+	}
+}
+
+// StartChild starts cmd and records it as owned in one step, under the
+// lock ReapExited holds while it looks: a child that exits at once is
+// never seen unowned.
+func (c Fixed) StartChild(cmd *exec.Cmd) error {
+	owned.Lock()
+	defer owned.Unlock()
+	if err := cmd.Start(); err != nil {
 		return err
 	}
+	owned.cmds[cmd.Process.Pid] = cmd
+	return nil
+}
+
+// WaitChild waits for cmd and returns how it ended. ReapExited has left
+// the child alone, so the status is always there.
+func (c Fixed) WaitChild(cmd *exec.Cmd) error {
 	defer disown(cmd)
 	return cmd.Wait()
 }
 
-// Init runs cmd as the main child of a container's init and returns the
-// status the init must exit with: the child's own, or 128+n when signal n
+// RunChild runs cmd to the end: StartChild, then WaitChild.
+func (c Fixed) RunChild(cmd *exec.Cmd) error {
+	if err := c.StartChild(cmd); err != nil {
+		return err
+	}
+	return c.WaitChild(cmd)
+}
+
+// Init runs app as the main child of a container's init and returns the
+// status the init must exit with: the app's own, or 128+n when signal n
 // killed it, as a shell reports it.
 //
-// Orphans are reaped, but never the main child, whose status belongs to
-// Wait. SIGINT, SIGTERM and SIGHUP go to the main child's whole process
-// group. As a subreaper it also works when it is not PID 1.
-func (f Fixed) Init(cmd *exec.Cmd) int {
-	// 1. Reap orphans on SIGCHLD, leaving the main child to Wait.
-	if err := f.AdoptOrphans(context.Background()); err != nil {
+// Orphans are reaped, but never the app, whose status belongs to
+// WaitChild. Signals are caught from before the app starts, and SIGINT,
+// SIGTERM and SIGHUP go to the app's whole process group. As a subreaper
+// it also works when it is not PID 1. It stops what it started before it
+// returns.
+func (c Fixed) Init(app *exec.Cmd) int {
+	// 1. Reap orphans on SIGCHLD, leaving the app to WaitChild.
+	stop, err := c.AdoptOrphans()
+	defer stop()
+	if err != nil {
 		log.Print(err)
 		return 1
 	}
 
 	// 2. Forward signals to the app and to every process of its group.
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	app.Stdin, app.Stdout, app.Stderr = os.Stdin, os.Stdout, os.Stderr
+	app.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	if err := startOwned(cmd); err != nil {
+	defer signal.Stop(sigs)
+	if err := c.StartChild(app); err != nil {
 		log.Print(err)
 		return 1
 	}
-	defer disown(cmd)
+	// The group's id is the app's pid, which names the group and no one
+	// else until the app is reaped: forwarding stops before that.
+	var forwarding sync.Mutex
 	go func() {
 		for s := range sigs {
-			syscall.Kill(-cmd.Process.Pid, s.(syscall.Signal))
+			forwarding.Lock()
+			syscall.Kill(-app.Process.Pid, s.(syscall.Signal))
+			forwarding.Unlock()
 		}
 	}()
 
 	// 3. Wait for the app and exit as it did.
-	if err := cmd.Wait(); cmd.ProcessState == nil {
+	exited(app.Process.Pid)
+	forwarding.Lock()
+	if err := c.WaitChild(app); app.ProcessState == nil {
 		log.Print(err)
 		return 1
 	}
-	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	ws := app.ProcessState.Sys().(syscall.WaitStatus)
 	if ws.Signaled() {
 		return 128 + int(ws.Signal())
 	}
@@ -122,12 +171,12 @@ func (f Fixed) Init(cmd *exec.Cmd) int {
 //
 // A run that lasted longer than b.Healthy resets the back-off, so a rare
 // crash is followed by a quick restart; and the doubling stops at b.Max.
-func (Fixed) Supervise(ctx context.Context, newCmd func(context.Context) *exec.Cmd, b Backoff) error {
+func (c Fixed) Supervise(ctx context.Context, newCmd func(context.Context) *exec.Cmd, b Backoff) error {
 	backoff := b.Initial
 	for {
 		cmd := newCmd(ctx)
 		start := time.Now()
-		err := cmd.Run()
+		err := c.RunChild(cmd)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -145,46 +194,23 @@ func (Fixed) Supervise(ctx context.Context, newCmd func(context.Context) *exec.C
 	}
 }
 
-// owned holds the children that an exec.Cmd will Wait for. Fixed's reaper
-// leaves them alone: it reaps only the orphans nobody owns (the mitigation
-// of golang/go#60481, as ramr/go-reaper's and hashicorp/go-reap's notes
-// advise).
+// owned holds the children that an exec.Cmd will Wait for, by pid.
+// ReapExited leaves them alone.
 var owned = struct {
 	sync.Mutex
-	pids map[int]bool
-}{pids: map[int]bool{}}
+	cmds map[int]*exec.Cmd
+}{cmds: map[int]*exec.Cmd{}}
 
-// startOwned starts cmd and registers its pid in one step, under the lock
-// the reaper holds while it looks: a child that exits at once is never
-// seen unowned.
-func startOwned(cmd *exec.Cmd) error {
-	owned.Lock()
-	defer owned.Unlock()
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	owned.pids[cmd.Process.Pid] = true
-	return nil
-}
-
-// disown forgets cmd once its Wait has returned.
+// disown forgets cmd once its Wait has returned, unless its pid has
+// already been given to a newer child.
 func disown(cmd *exec.Cmd) {
+	if cmd.Process == nil {
+		return
+	}
 	owned.Lock()
 	defer owned.Unlock()
-	delete(owned.pids, cmd.Process.Pid)
-}
-
-// reapUnowned reaps every exited child of this process that nobody owns.
-// Wait4 on one pid with WNOHANG never blocks and never touches another
-// child.
-func reapUnowned() {
-	owned.Lock()
-	defer owned.Unlock()
-	for _, pid := range children() {
-		if !owned.pids[pid] {
-			var ws unix.WaitStatus
-			unix.Wait4(pid, &ws, unix.WNOHANG, nil)
-		}
+	if owned.cmds[cmd.Process.Pid] == cmd {
+		delete(owned.cmds, cmd.Process.Pid)
 	}
 }
 
@@ -195,7 +221,7 @@ func children() []int {
 	tasks, _ := os.ReadDir("/proc/self/task")
 	var out []int
 	for _, t := range tasks {
-		b, err := os.ReadFile(filepath.Join("/proc/self/task", t.Name(), "children"))
+		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/children")
 		if err != nil {
 			continue
 		}
