@@ -42,6 +42,7 @@ func TestTimeBound(t *testing.T) {
 	t.Run("a child the proof stops after its evidence passes", func(t *testing.T) {
 		p := Start(t, selftest.Hang)
 		p.WaitReady(t)
+		p.Until(t, "the child is blocked", func() bool { return procfs.Idle(p.Pid) })
 		res := p.Stop(t)
 		assert.False(t, res.TimedOut)
 		assert.Equal(t, 2, res.ExitCode, "a Go program exits 2 after a SIGQUIT dump")

@@ -10,13 +10,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -105,7 +107,7 @@ func buildProgram(pkgs []string, how build) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum, err := sourceSum(root)
+	sum, err := sourceSum(root, pkgs)
 	if err != nil {
 		return "", err
 	}
@@ -243,38 +245,78 @@ func moduleRoot() (string, error) {
 	return "", errors.New("childproc: cannot find the procbugs source tree (go.mod) to build the child program; run from a clone")
 }
 
-// sourceSum hashes every file the child program could be built from.
-func sourceSum(root string) (string, error) {
+// sourceSum hashes every file the child program is built from: the
+// packages pkgs, the packages of this module they import, directly or not,
+// and go.mod and go.sum, which pin the rest. A change anywhere else in the
+// tree leaves the program as it is.
+func sourceSum(root string, pkgs []string) (string, error) {
 	h := sha256.New()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	for _, name := range []string{"go.mod", "go.sum"} {
+		if err := hashFile(h, root, filepath.Join(root, name)); err != nil {
+			return "", err
 		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "node_modules") {
-				return filepath.SkipDir
+	}
+	seen := map[string]bool{}
+	queue := append([]string{"procbugs/helpers/role"}, pkgs...)
+	for len(queue) > 0 {
+		pkg := queue[0]
+		queue = queue[1:]
+		if seen[pkg] {
+			continue
+		}
+		seen[pkg] = true
+		dir := filepath.Join(root, strings.TrimPrefix(pkg, "procbugs"))
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return "", err
+		}
+		for _, e := range ents {
+			name := e.Name()
+			if e.IsDir() || strings.HasSuffix(name, "_test.go") {
+				continue
 			}
-			return nil
+			switch filepath.Ext(name) {
+			case ".go", ".c", ".h", ".s":
+			default:
+				continue
+			}
+			path := filepath.Join(dir, name)
+			if err := hashFile(h, root, path); err != nil {
+				return "", err
+			}
+			if filepath.Ext(name) == ".go" {
+				queue = append(queue, moduleImports(path)...)
+			}
 		}
-		switch filepath.Ext(name) {
-		case ".go", ".c", ".h", ".s", ".mod", ".sum":
-		default:
-			return nil
-		}
-		if strings.HasSuffix(name, "_test.go") {
-			return nil
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		fmt.Fprintf(h, "%s\n", strings.TrimPrefix(path, root))
-		_, err = io.Copy(h, f)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashFile(h io.Writer, root, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
 		return err
-	})
-	return hex.EncodeToString(h.Sum(nil)), err
+	}
+	defer f.Close()
+	fmt.Fprintf(h, "%s\n", strings.TrimPrefix(path, root))
+	_, err = io.Copy(h, f)
+	return err
+}
+
+// moduleImports lists the packages of this module that a Go file imports.
+func moduleImports(path string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+	if err != nil {
+		return nil // the build will say what is wrong
+	}
+	var out []string
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		if p == "procbugs" || strings.HasPrefix(p, "procbugs/") {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func cacheDir() (string, error) {
