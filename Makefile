@@ -2,11 +2,14 @@
 # `make demo` shows the catalog live; `make test` runs the whole suite.
 
 GO        ?= go
+# The next Go release the catalog is verified on; the go command fetches it
+# through the module proxy the first time (GOTOOLCHAIN).
+NEXT_GO   := go1.27.3
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The race runtime sleeps a second before every exit unless told otherwise.
 export GORACE ?= atexit_sleep_ms=0
 
-.PHONY: all demo test controls lint cross bench exercise
+.PHONY: all demo test test-next controls diagrams lint cross bench exercise
 
 all: test
 
@@ -18,11 +21,21 @@ test:
 	scripts/vet ./...
 	$(GO) test -race ./...
 
+# The same suite on the next Go release.
+test-next:
+	GOTOOLCHAIN=$(NEXT_GO) $(MAKE) test
+
 # Every proof run against the other half's code, where it must fail. The
 # controls that hold a hanging half to a fixed proof wait out its bound,
 # idle, so they run many at a time.
 controls:
 	PROCBUGS_CONTROLS=1 $(GO) test -count=1 -parallel 32 ./...
+
+# Every mermaid diagram of the Markdown, rendered in headless Chromium.
+# Needs chromium, fonts-liberation and node's npm.
+diagrams:
+	npm ci --prefix docs/diagrams --no-audit --no-fund --loglevel=error
+	$(GO) test -count=1 ./docs/diagrams
 
 # gofmt, go vet and staticcheck. Broken code that a linter flags on purpose
 # is excluded line by line: scripts/vet-expected for vet, //lint:ignore in
