@@ -3,33 +3,36 @@
 package childproc
 
 import (
-	"os/exec"
 	"testing"
+	"time"
 
 	"procbugs/helpers/internal/selftest"
 )
 
 // BenchmarkStartToReady is the cost of one demonstration's start-up: the
-// child program started as a role, up to its Ready event.
+// child program started as a role, up to its Ready event. It reports the
+// median and its ratio to /bin/true and to a Go program that does
+// nothing, timed alongside.
 func BenchmarkStartToReady(b *testing.B) {
 	if _, err := Program(selftest.ReadyThenExit); err != nil {
 		b.Fatal(err)
 	}
+	bl, err := NewBaseline()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ready []time.Duration
 	for b.Loop() {
+		start := time.Now()
 		p := Start(b, selftest.ReadyThenExit)
 		p.WaitReady(b)
+		ready = append(ready, time.Since(start))
 		b.StopTimer()
 		p.Wait(b)
-		b.StartTimer()
-	}
-}
-
-// BenchmarkStartTrue is the floor to compare it with: fork and exec of a
-// program that does nothing, waited for.
-func BenchmarkStartTrue(b *testing.B) {
-	for b.Loop() {
-		if err := exec.Command("/bin/true").Run(); err != nil {
+		if err := bl.Sample(); err != nil {
 			b.Fatal(err)
 		}
+		b.StartTimer()
 	}
+	bl.Report(b, ready)
 }
