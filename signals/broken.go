@@ -91,7 +91,10 @@ func (Broken) RunUninterrupted(work func()) (deferred os.Signal) {
 // supervisor alone: it dies, and its child, never told, runs on as an orphan.
 func (Broken) RunChild(cmd *exec.Cmd) (int, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return -1, err
+	}
+	err := cmd.Wait()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return ee.ExitCode(), nil
@@ -99,8 +102,8 @@ func (Broken) RunChild(cmd *exec.Cmd) (int, error) {
 	return 0, err
 }
 
-// Supervise is runWithForwarding of 000 §13, as written: it runs cmd and
-// forwards every signal it can intercept to it.
+// Supervise is runWithForwarding of 000 §13: it runs cmd and forwards every
+// signal it can intercept to it.
 //
 // signal.Notify with no list also relays SIGURG, which the Go runtime sends
 // to its own threads to preempt goroutines that run too long
@@ -121,7 +124,7 @@ func (Broken) Supervise(cmd *exec.Cmd) (int, error) {
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs) // every signal we can intercept
-	defer signal.Stop(sigs)
+	defer stopForwarding(sigs)
 
 	go func() {
 		for s := range sigs {
@@ -193,8 +196,9 @@ func (Broken) RunWithTimeout(cmd *exec.Cmd) error {
 // It leaves SIGTERM to its default action. As PID 1 of a container that
 // is not "do nothing" (001 Q9): the Go runtime's handler catches SIGTERM,
 // re-raises it, finds that the kernel drops it for an init process, and
-// calls exit(2) ($GOROOT/src/runtime/signal_unix.go, dieFromSignal). The
-// service ends with status 2 and cleanup never runs.
+// exits by itself ($GOROOT/src/runtime/signal_unix.go, dieFromSignal):
+// with status 2 before Go 1.27, with 128+SIGTERM = 143 from Go 1.27 on.
+// Either way cleanup never runs.
 func (Broken) RunService(serve func(ctx context.Context), cleanup func()) {
 	defer cleanup()
 	serve(context.Background())

@@ -1,123 +1,54 @@
 package signals
 
-import "procbugs/helpers/catalog"
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
 
-// claims carries forward every claim of the source texts' signal sections
-// (IDs from ../shared/claims.md), with what this package's tests observe.
-var claims = []catalog.Claim{
-	{ID: "C054", Source: "000 §7", Text: "Go's runtime installs handlers for almost every signal",
-		Verdict:  catalog.True,
-		Observed: "SigCgt of a Go child that does nothing with signals: every signal caught but SIGKILL and SIGSTOP (uncatchable), SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU (_SigDefault) and 32/34 (left to the C library)",
-		Test:     "signals.TestRuntimeCatchesAlmostEverySignal"},
-	{ID: "C055", Source: "000 §7; 001 Q27", Text: "Signals arriving while a goroutine runs C code are delivered to/handled by that running thread",
-		Verdict:    catalog.NotTested,
-		Observed:   "which thread dequeues a process-directed signal is not observable without tracing; a signal sent to the C thread itself (tgkill) is handled by Go's handler there (signals.TestSignalToThreadInC)",
-		Correction: "A process-directed signal goes to any thread that does not block it (the kernel usually picks the main thread); only thread-directed signals (tgkill, faults) go to that thread."},
-	{ID: "C056", Source: "000 §7; 001 Q27", Text: "Go can't preempt a thread in C, so 'a signal expected to interrupt a syscall may be queued instead'",
-		Verdict:    catalog.Imprecise,
-		Observed:   "SIGUSR1 sent to the very thread blocked in read(2) inside C: Go's channel got it at once; the read was not interrupted (no EINTR) and returned 1 once data came",
-		Correction: "The signal is not queued: Go's handler runs at once. What changes is that Go installs its handlers with SA_RESTART (runtime/os_linux.go, setsig), so the kernel restarts the C code's read instead of failing it with EINTR.",
-		Test:       "signals.TestSignalToThreadInC"},
-	{ID: "C057", Source: "000 §7, §19; 001 Q9.4, Q27", Text: "A C library can install its own handler over Go's; then Go never sees the signal ('cgo program ignores SIGINT')",
-		Verdict:  catalog.True,
-		Observed: "after a C library's sigaction(SIGINT), SIGINT ran the C handler only: Go's channel got nothing, with or without Notify, and the process survived",
-		Test:     "signals.TestCgoHandler"},
-	{ID: "C058", Source: "000 §7; 001 Q27", Text: "'Go tries to chain these [C handlers]'",
-		Verdict:    catalog.Imprecise,
-		Observed:   "a handler the C library installs after Go starts replaces Go's outright; a later signal.Notify does not take it back (only Ignore then Notify does)",
-		Correction: "Go forwards to non-Go handlers only in limited cases (a signal on a non-Go thread, c-archive/c-shared hosts, handlers installed before the runtime started; os/signal doc, \"Go programs that use cgo or SWIG\"). A handler C installs later simply replaces Go's, and whether it calls Go's is up to the C code.",
-		Test:       "signals.TestCgoHandlerVariants"},
-	{ID: "C059", Source: "000 §7; 001 Q27", Text: "Runtime-generated SIGSEGV/SIGBUS/SIGFPE (nil deref, divide-by-zero) are used by Go internally",
-		Verdict:    catalog.Imprecise,
-		Observed:   "nil dereference: panic with \"[signal SIGSEGV: segmentation violation ...]\"; integer divide by zero: panic \"runtime error: integer divide by zero\" with no signal",
-		Correction: "True for a nil dereference (SIGSEGV). An integer division by zero raises no SIGFPE: the compiler checks the divisor and calls runtime.panicdivide.",
-		Test:       "signals.TestRuntimeFaults"},
-	{ID: "C060", Source: "000 §7", Text: "'runtime/cgo exposes some control via signal.Stop and runtime/debug.SetTraceback'",
-		Verdict:    catalog.False,
-		Observed:   "runtime/cgo exports only Handle, NewHandle and Incomplete",
-		Correction: "Stop is in os/signal and SetTraceback in runtime/debug; runtime/cgo has no signal controls.",
-		Test:       "signals.TestSignalDocs"},
-	{ID: "C061", Source: "000 §7", Text: "os/signal docs have a long section 'Go programs that use cgo or SWIG'",
-		Verdict:  catalog.True,
-		Observed: "$GOROOT/src/os/signal/doc.go has the section \"# Go programs that use cgo or SWIG\"",
-		Test:     "signals.TestSignalDocs"},
-	{ID: "C062", Source: "000 §8, §19; 001 Q9.1", Text: "Notify does a non-blocking send: an unbuffered channel with no ready receiver drops the signal",
-		Verdict:  catalog.True,
-		Observed: "200 SIGUSR1, each sent while nobody received and offered to every channel before the next: unbuffered 0 of 200 received, buffer of one 200 of 200; go vet's sigchanyzer flags the unbuffered Notify",
-		Test:     "signals.TestUnbufferedNotify"},
-	{ID: "C063", Source: "000 §8", Text: "A buffer of 1 is enough ('the second would be redundant')",
-		Verdict:    catalog.Imprecise,
-		Observed:   "SIGHUP, SIGINT and SIGTERM sent while nobody read a one-slot channel: it kept 1 of the 3",
-		Correction: "Enough for a single wake-up only; different signals that arrive close together are lost. Use a larger buffer when you must know which, or how many.",
-		Test:       "signals.TestOneSlotHoldsOneSignal"},
-	{ID: "C064", Source: "000 §8", Text: "NotifyContext handles channel buffering internally",
-		Verdict:  catalog.True,
-		Observed: "a SIGUSR1 sent before anyone waited on ctx.Done() still cancelled the context (os/signal/signal.go: make(chan os.Signal, 1))",
-		Test:     "signals.TestOneSlotHoldsOneSignal"},
-	{ID: "C075", Source: "001 Q9.3", Text: "'PID 1 has no kernel-installed default handler; if you don't register one, SIGTERM does nothing'",
-		Verdict:    catalog.False,
-		Observed:   "a Go program as PID 1 of a new PID namespace, no Notify: SIGTERM ended it with exit status 2, deferred cleanup not run; with NotifyContext it shut down and exited 0",
-		Correction: "The kernel drops signals for a namespace's init only when their action is SIG_DFL. The Go runtime always has a handler, so SIGTERM arrives; the runtime re-raises it with SIG_DFL, the kernel drops that, and the runtime calls exit(2) (runtime/signal_unix.go, dieFromSignal). A shell as PID 1 does ignore it (signals.TestShellWrapperAsPID1).",
-		Test:       "signals.TestPID1"},
-	{ID: "C076", Source: "000 §13", Text: "The runWithForwarding supervisor forwards signals and returns the child's exit code",
-		Verdict:  catalog.True,
-		Observed: "idle §13 supervisor: SIGHUP and SIGTERM reached the child, which exited 7, and the supervisor returned 7",
-		Test:     "signals.TestSection13Supervisor"},
-	{ID: "C077", Source: "000 §13", Text: "'Skip SIGCHLD because Go's runtime uses it for child reaping / it would conflict with cmd.Wait'",
-		Verdict:    catalog.False,
-		Observed:   "the §13 supervisor without the SIGCHLD skip: SIGCHLD reached the child, and cmd.Wait still returned its code 7",
-		Correction: "os/exec waits with a blocking waitid on a pidfd (os/pidfd_linux.go), not on SIGCHLD. Skipping SIGCHLD is fine (the child has no use for it), but not for that reason.",
-		Test:       "signals.TestSection13Supervisor"},
-	{ID: "C078", Source: "000 §13", Text: "signal.Notify(c) with no list relays every catchable signal; SIGKILL/SIGSTOP can't be intercepted",
-		Verdict:    catalog.True,
-		Observed:   "the §13 supervisor relayed SIGHUP, SIGTERM and SIGCHLD, and also the runtime's preemption SIGURG; SIGKILL and SIGSTOP are never in a Go program's SigCgt",
-		Correction: "(Caveat: \"every\" includes SIGURG, which the runtime sends itself to preempt goroutines: see C115.)",
-		Test:       "signals.TestForwardEverySignal"},
-	{ID: "C104", Source: "001 Q26", Text: "Runtime ignores SIGPIPE for writes to fds 0,1,2 and keeps the process alive; other fds get EPIPE; 'most CLI tools want SIGPIPE to terminate them'",
-		Verdict:    catalog.False,
-		Observed:   "write to a pipe with no reader: on fd 1 and fd 2 the process was killed by SIGPIPE (141); on fd 0 and fd 100 Write returned EPIPE and the process carried on; with Notify or Ignore, fd 1 returned EPIPE too",
-		Correction: "Backwards: a broken pipe on fd 1 or 2 kills the program with SIGPIPE (so prog | head behaves like a Unix tool); on any other descriptor, 0 included, Write returns EPIPE (os/signal doc, \"SIGPIPE\"; os/file_unix.go, epipecheck).",
-		Test:       "signals.TestSIGPIPEByDescriptor"},
-	{ID: "C105", Source: "001 Q9.5, Q25", Text: "A shell wrapper doesn't forward SIGTERM; use `exec ./mybinary`",
-		Verdict:    catalog.True,
-		Observed:   "dash: sh -c 'app' and sh -c 'app; echo done' forked app; SIGTERM killed the shell (143) and app ran on, never told. sh -c 'exec app': app had the shell's pid and got SIGTERM",
-		Correction: "(Nuance: bash -c 'app' execs a lone simple command itself; Debian's /bin/sh, dash, forks it.)",
-		Test:       "signals.TestShellWrappers"},
-	{ID: "C106", Source: "001 Q25", Text: "Shell wrapper as PID 1: SIGTERM is lost; the later SIGKILL takes the binary down with no graceful path",
-		Verdict:  catalog.True,
-		Observed: "sh -c 'app' as PID 1 of a PID namespace: SIGTERM dropped, the shell lived on; SIGKILL to it tore the namespace down and app died without ever hearing SIGTERM",
-		Test:     "signals.TestShellWrapperAsPID1"},
-	{ID: "C107", Source: "001 Q25", Text: "docker stop sends SIGTERM to PID 1, then SIGKILL after 10 s by default",
-		Verdict:    catalog.NotTested,
-		Observed:   "no Docker here; TestShellWrapperAsPID1 reproduces its two signals on a PID namespace",
-		Correction: "(Matches Docker's documentation: the stop signal defaults to SIGTERM and the timeout to 10 s. The question's title, \"exit immediately\", contradicts its own answer.)"},
-	{ID: "C108", Source: "001 Q3", Text: "With `defer stop()` (as written), a second Ctrl-C during the drain forces immediate termination",
-		Verdict:    catalog.False,
-		Observed:   "Q3's code: a SIGINT during the drain was delivered and caught; the process lived on, the request in flight finished with 200 and it exited 0. With stop() right after <-ctx.Done(): the SIGINT killed it (130)",
-		Correction: "The deferred stop runs only when the function returns, after the drain. Call stop() as soon as <-ctx.Done() returns.",
-		Test:       "signals.TestDeferredStop"},
-	{ID: "C109", Source: "001 Q8", Text: "NotifyContext calls Stop internally when its context is cancelled",
-		Verdict:    catalog.False,
-		Observed:   "after the context was cancelled by SIGTERM, a SIGINT was still caught by it (Q3's code); only calling stop() gave SIGINT its default action back",
-		Correction: "Cancellation unregisters nothing: Stop(c.ch) is called only by the returned stop function ((*signalCtx).stop, os/signal/signal.go).",
-		Test:       "signals.TestDeferredStop"},
-	{ID: "C110", Source: "001 Q17", Text: "NotifyContext cancels on the first signal; calling stop() after it makes the next signal a hard kill",
-		Verdict:  catalog.True,
-		Observed: "first SIGTERM cancelled the context (cause \"terminated signal received\"); after stop(), SIGINT killed the process (130)",
-		Test:     "signals.TestDeferredStop"},
-	{ID: "C111", Source: "001 Q8", Text: "After signal.Stop(ch) the signal goes back to default behavior (or to other registered channels)",
-		Verdict:    catalog.True,
-		Observed:   "two channels, Stop(a): SIGHUP reached b only; after Stop or Reset, SIGHUP killed the process (129), SIGTERM (143)",
-		Correction: "(Go's default for SIGUSR1, SIGUSR2 and others is to do nothing: SIGUSR1 after Stop left the process running.)",
-		Test:       "signals.TestStopAndReset"},
-	{ID: "C112", Source: "001 Q9.2", Text: "SIGTERM is 'ignored' because signal.Ignore was called, or because you Notify-ed it and stopped reading",
-		Verdict:    catalog.Imprecise,
-		Observed:   "Notify without Stop and nobody reading: SIGTERM delivered and caught, the process lived on, SigIgn clear and signal.Ignored(SIGTERM) false",
-		Correction: "Notify-and-never-read does not call Ignore: the signal is caught and dropped. A real Ignore is also inherited by children across exec (signals.TestInheritedIgnore); a Go child takes SIGTERM back but keeps SIGHUP and SIGINT ignored (signals.TestInheritedIgnoreInGo).",
-		Test:       "signals.TestForgottenStop"},
-	{ID: "C115", Source: "000 §13", Text: "`signal.Notify(sigs)` with no list is a fine way to forward \"every signal\" to a child",
-		Verdict:    catalog.Imprecise,
-		Observed:   "a busy §13 supervisor preempted itself with SIGURG and forwarded SIGURG to its child; the fixed supervisor, with an explicit list, forwarded none",
-		Correction: "The runtime's own preemption signal SIGURG is relayed as well, so the §13 supervisor forwards a stream of SIGURG to its child, and its one-slot channel can be full of them when SIGTERM comes. Forward an explicit list.",
-		Test:       "signals.TestForwardEverySignal"},
-}
+	"procbugs/helpers/role"
+)
+
+// CThreadRead blocks a locked thread in read(2) inside C and then, when
+// the proof says so (SIGUSR2), sends that very thread SIGUSR1 with tgkill
+// (C055, C056). It reports what Go's channel got and what the read
+// returned once a byte was written.
+var CThreadRead = lesson.Role("claim/c-read", func([]string) int {
+	if !haveCgo {
+		return fail(errors.New("built without cgo: the C read is missing"))
+	}
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	goAhead := make(chan os.Signal, 1)
+	signal.Notify(goAhead, syscall.SIGUSR2)
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fail(err)
+	}
+	tid := make(chan int)
+	result := make(chan string, 1)
+	go func() {
+		runtime.LockOSThread()
+		tid <- syscall.Gettid()
+		n, err := cRead(int(r.Fd()))
+		result <- fmt.Sprintf("C read returned %d, error %v", n, err)
+	}()
+	reader := <-tid
+	role.Emitf("reader tid=%d", reader)
+	<-goAhead
+	if err := syscall.Tgkill(os.Getpid(), reader, syscall.SIGUSR1); err != nil {
+		return fail(err)
+	}
+	role.Emitf("Go channel got %v", <-usr1)
+	select {
+	case r := <-result:
+		role.Emitf("%s before any data", r)
+		return 0
+	default:
+	}
+	w.Write([]byte{'x'})
+	role.Emit(<-result)
+	return 0
+}, role.NeedsCgo)

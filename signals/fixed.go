@@ -91,14 +91,14 @@ func (f Fixed) RunChild(cmd *exec.Cmd) (int, error) {
 }
 
 // Supervise is runWithForwarding of 000 §13, mended: it runs cmd and
-// forwards an explicit list of signals to the child's process group.
+// forwards an explicit list of signals to it.
 //
 // The list leaves out the runtime's SIGURG (and SIGCHLD, which the child
-// has no use for; os/exec does not need it either: it waits with
-// waitid on a pidfd, $GOROOT/src/os/pidfd_linux.go). The buffer holds one
-// of each; sending to -pid reaches the child's own children too; and
-// registering before Start leaves no moment when the child is running and
-// a SIGTERM would still end the supervisor alone.
+// has no use for; os/exec does not need it either: it waits with waitid
+// on a pidfd, $GOROOT/src/os/pidfd_linux.go). The buffer holds one of
+// each, and registering before Start leaves no moment when the child is
+// running and a SIGTERM would still end the supervisor alone. The child's
+// own children are the child's to tell.
 func (Fixed) Supervise(cmd *exec.Cmd) (int, error) {
 	cmd.Stdin = os.Stdin
 	cmd.Stdout = os.Stdout
@@ -108,7 +108,7 @@ func (Fixed) Supervise(cmd *exec.Cmd) (int, error) {
 	forward := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2}
 	sigs := make(chan os.Signal, len(forward))
 	signal.Notify(sigs, forward...) // before Start: no window where a signal kills us alone
-	defer signal.Stop(sigs)
+	defer stopForwarding(sigs)
 
 	if err := cmd.Start(); err != nil {
 		return -1, err
@@ -116,7 +116,7 @@ func (Fixed) Supervise(cmd *exec.Cmd) (int, error) {
 
 	go func() {
 		for s := range sigs {
-			_ = syscall.Kill(-cmd.Process.Pid, s.(syscall.Signal)) // the child's group
+			_ = cmd.Process.Signal(s)
 		}
 	}()
 
@@ -166,7 +166,9 @@ func (Fixed) StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error) {
 	return func() { signal.Stop(c) }, cmd.Start()
 }
 
-// WaitDelay bounds how long a cancelled child may take to exit.
+// WaitDelay bounds how long a cancelled child may take to exit. A real
+// service gives its children seconds; the lesson takes 100 ms, short and
+// still time enough for the child to hear the SIGTERM before the SIGKILL.
 const WaitDelay = 100 * time.Millisecond
 
 // RunWithTimeout runs cmd, made with exec.CommandContext, and asks it to

@@ -168,5 +168,6 @@ func Supervise() (finish func() []string, err error) {
 	if err := becomeSubreaper(); err != nil {
 		return nil, err
 	}
+	catchInheritedIgnores()
 	return sweepOrphans, nil
 }

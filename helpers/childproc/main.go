@@ -19,7 +19,8 @@ import (
 //	func TestMain(m *testing.M) { childproc.Main(m, "procbugs/pipes") }
 //
 // It makes the test process a child subreaper, so that no orphaned
-// grandchild escapes to init, runs the tests under goleak, and then fails
+// grandchild escapes to init, gives every child SIGHUP and SIGINT at their
+// default actions even under nohup, runs the tests under goleak, and then fails
 // the run if a process survived, or if a full run never used a role that
 // one of pkgs registered.
 func Main(m *testing.M, pkgs ...string) {
@@ -27,6 +28,7 @@ func Main(m *testing.M, pkgs ...string) {
 		fmt.Fprintln(os.Stderr, "childproc:", err)
 		os.Exit(1)
 	}
+	catchInheritedIgnores()
 	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
 		if leaked := sweepOrphans(); len(leaked) > 0 {
 			fmt.Fprintln(os.Stderr, leakReport(leaked))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -175,6 +176,22 @@ func (p *Proc) SignalGroup(t T, sig syscall.Signal) {
 	t.Helper()
 	if err := p.signalGroup(sig); err != nil {
 		t.Fatalf("signal %s to group %d: %v", SignalName(sig), p.Pid, err)
+	}
+}
+
+// catchInheritedIgnores makes the children start as a program started
+// from a shell prompt does, with SIGHUP and SIGINT at their default
+// actions, even where this process inherited them ignored: nohup ignores
+// SIGHUP, and a shell without job control ignores SIGINT in its
+// background jobs. An ignored signal stays ignored across exec (the
+// signals topic proves it), which would change what the proofs observe. A
+// caught signal is reset to its default by exec, so this process catches
+// them instead, into a channel nobody reads: it still does not die of them.
+func catchInheritedIgnores() {
+	for _, sig := range []os.Signal{syscall.SIGHUP, syscall.SIGINT} {
+		if signal.Ignored(sig) {
+			signal.Notify(make(chan os.Signal, 1), sig)
+		}
 	}
 }
 

@@ -35,6 +35,7 @@ func killPID(int)                                            {}
 func reapPID(int)                                            {}
 func waitExit(int)                                           {}
 func becomeSubreaper() error                                 { return nil }
+func catchInheritedIgnores()                                 {}
 func lockFile(string) (func(), error)                        { return func() {}, nil }
 func execedChild(int) int                                    { return 0 }
 func decode(ps *os.ProcessState) (int, syscall.Signal, bool) { return ps.ExitCode(), 0, false }

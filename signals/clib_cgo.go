@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo && unix
 
 package signals
 
@@ -42,7 +42,8 @@ import "C"
 
 import "syscall"
 
-// haveCgo says whether this build can load the C library.
+// haveCgo says whether this build can load the C library. The roles that
+// call it are marked role.NeedsCgo, so they run in a child built with cgo.
 const haveCgo = true
 
 // cLibrary returns the C library's initialisation, which logs a line to
