@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build unix && cgo
 
 // A package that uses cgo makes the program link runtime/cgo; built with
 // CGO_ENABLED=0, this file is left out, as every lesson's cgo files are.

@@ -1,7 +1,9 @@
-// Package selftest holds the roles that the harness's and the catalog's
-// own tests run: small programs that finish, hang, crash early or leave a
-// process behind.
+//go:build unix
+
 package selftest
+
+// The roles: small programs that finish, hang, crash early or leave a
+// process behind.
 
 import (
 	"fmt"
