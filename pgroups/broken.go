@@ -45,6 +45,20 @@ func (Broken) StartHelper(cmd *exec.Cmd) error {
 	return cmd.Start()
 }
 
+// StartInteractive starts a program that talks to the user, a prompt or
+// an editor, at this process's terminal, in a process group of its own so
+// that kill(-pid) can end everything it starts.
+//
+// A new group is not the terminal's foreground group: the program is a
+// background job of the session. The first time it reads the terminal,
+// the kernel stops its group with SIGTTIN, and what the user types waits
+// unread.
+func (Broken) StartInteractive(cmd *exec.Cmd) error {
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd.Start()
+}
+
 // StartGroup starts a child and returns how to signal "its group".
 //
 // Without Setpgid the child is a member of its parent's group, not the
@@ -58,6 +72,18 @@ func (Broken) StartGroup(cmd *exec.Cmd) (signal func(syscall.Signal) error, err 
 	}, nil
 }
 
+// SignalGroupOf signals the process group of a worker that has exited,
+// to end what it left running, such as the children it forked.
+//
+// Getpgid's error is dropped. The worker has been reaped, so Getpgid
+// fails with ESRCH and returns -1, and kill(-(-1), sig) is kill(1, sig):
+// the signal goes to init, or to a container's PID 1. (A group id of 1
+// would make it kill(-1, sig): every process the caller may signal.)
+func (Broken) SignalGroupOf(pid int, sig syscall.Signal) error {
+	pgid, _ := syscall.Getpgid(pid)
+	return syscall.Kill(-pgid, sig)
+}
+
 // StartDetached starts a child in a new session, with the Linux
 // SysProcAttr of 000 §4.
 //
@@ -66,6 +92,20 @@ func (Broken) StartGroup(cmd *exec.Cmd) (signal func(syscall.Signal) error, err 
 // setpgid fails with EPERM and Start returns it.
 func (Broken) StartDetached(cmd *exec.Cmd) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setpgid: true}
+	return cmd.Start()
+}
+
+// StartOnTerminal starts a program in a session of its own whose
+// controlling terminal is tty, as a terminal emulator, an ssh server or a
+// pty library does.
+//
+// Ctty is tty's descriptor number in this process. Setctty wants one in
+// the child, an index into its descriptors (syscall/exec_linux.go,
+// SysProcAttr). Since Go 1.15, Start refuses any other number: "Setctty
+// set but Ctty not valid in child" (syscall/exec_unix.go, forkExec).
+func (Broken) StartOnTerminal(cmd *exec.Cmd, tty *os.File) error {
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: int(tty.Fd())}
 	return cmd.Start()
 }
 
@@ -118,6 +158,19 @@ func (Broken) StartUnprivileged(cmd *exec.Cmd, secret *os.File) error {
 	}
 	cmd.ExtraFiles = []*os.File{secret}
 	return cmd.Start()
+}
+
+// DropPrivileges makes this process run as uid and gid from now on, as a
+// server does once it has opened what only root may open.
+//
+// Setgid and Setuid change the ids and leave the supplementary groups as
+// they were: root's, such as adm, disk, docker or wheel. The process runs
+// as nobody and still reads every file those groups may read.
+func (Broken) DropPrivileges(uid, gid int) error {
+	if err := syscall.Setgid(gid); err != nil {
+		return err
+	}
+	return syscall.Setuid(uid)
 }
 
 // Serve runs a server the way a daemon did: detached in a session of its

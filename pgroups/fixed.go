@@ -53,6 +53,23 @@ func (Fixed) StartHelper(cmd *exec.Cmd) error {
 	return cmd.Start()
 }
 
+// StartInteractive starts a program that talks to the user, a prompt or
+// an editor, at this process's terminal, in a process group of its own so
+// that kill(-pid) can end everything it starts.
+//
+// Setsid makes a new session, and a new group in it that the program
+// leads: kill(-pid) still reaches its tree. The terminal is not that
+// session's controlling terminal, and the kernel stops only readers of
+// their own controlling terminal (drivers/tty/tty_jobctrl.c,
+// __tty_check_change): the program reads what the user types. A program
+// that must own the terminal, to get its Ctrl-C or open /dev/tty, needs
+// Foreground instead, and the terminal taken back once it ends.
+func (Fixed) StartInteractive(cmd *exec.Cmd) error {
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	return cmd.Start()
+}
+
 // StartGroup starts a child and returns how to signal its group.
 //
 // Setpgid makes the child a group leader, so -pid names its group.
@@ -66,12 +83,43 @@ func (Fixed) StartGroup(cmd *exec.Cmd) (signal func(syscall.Signal) error, err e
 	}, nil
 }
 
+// SignalGroupOf signals the process group of a worker that has exited,
+// to end what it left running, such as the children it forked.
+//
+// The error is checked, and so is the group: -pgid names a single group
+// only for a pgid above 1. For a worker that has been reaped, Getpgid
+// fails with ESRCH, and that error is returned instead of a signal sent
+// astray.
+func (Fixed) SignalGroupOf(pid int, sig syscall.Signal) error {
+	pgid, err := syscall.Getpgid(pid)
+	if err != nil {
+		return fmt.Errorf("getpgid %d: %w", pid, err)
+	}
+	if pgid <= 1 {
+		return fmt.Errorf("pid %d is in group %d, which names no single group to kill", pid, pgid)
+	}
+	return syscall.Kill(-pgid, sig)
+}
+
 // StartDetached starts a child in a new session.
 //
 // Setsid alone: a new session is also a new process group led by the
 // child, so Setpgid has nothing left to do and may only fail.
 func (Fixed) StartDetached(cmd *exec.Cmd) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	return cmd.Start()
+}
+
+// StartOnTerminal starts a program in a session of its own whose
+// controlling terminal is tty, as a terminal emulator, an ssh server or a
+// pty library does.
+//
+// Ctty is 0, the child's own descriptor for tty: its stdin. Setctty takes
+// a descriptor number in the child, while Foreground takes one in the
+// parent (syscall/exec_linux.go, SysProcAttr).
+func (Fixed) StartOnTerminal(cmd *exec.Cmd, tty *os.File) error {
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	return cmd.Start()
 }
 
@@ -120,6 +168,22 @@ func (Fixed) StartUnprivileged(cmd *exec.Cmd, secret *os.File) error {
 	}
 	cmd.ExtraFiles = []*os.File{secret}
 	return cmd.Start()
+}
+
+// DropPrivileges makes this process run as uid and gid from now on, as a
+// server does once it has opened what only root may open.
+//
+// Setgroups empties the supplementary groups first, while the process is
+// still root: once it is not, setgroups(2) is refused. (Like Setgid and
+// Setuid, it changes every thread: syscall/syscall_linux.go.)
+func (Fixed) DropPrivileges(uid, gid int) error {
+	if err := syscall.Setgroups([]int{}); err != nil {
+		return err
+	}
+	if err := syscall.Setgid(gid); err != nil {
+		return err
+	}
+	return syscall.Setuid(uid)
 }
 
 // Serve runs a server in the foreground, as a child that stays in the

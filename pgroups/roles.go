@@ -25,11 +25,15 @@ type code interface {
 	StartTree(cmd *exec.Cmd) (stop func() error, err error)
 	CommandContext(ctx context.Context, name string, arg ...string) *exec.Cmd
 	StartHelper(cmd *exec.Cmd) error
+	StartInteractive(cmd *exec.Cmd) error
 	StartGroup(cmd *exec.Cmd) (signal func(syscall.Signal) error, err error)
+	SignalGroupOf(pid int, sig syscall.Signal) error
 	StartDetached(cmd *exec.Cmd) error
+	StartOnTerminal(cmd *exec.Cmd, tty *os.File) error
 	StartWorker(cmd *exec.Cmd) error
 	StartOnLockedThread(cmd *exec.Cmd) (wait func() error, err error)
 	StartUnprivileged(cmd *exec.Cmd, secret *os.File) error
+	DropPrivileges(uid, gid int) error
 	Serve(cmd *exec.Cmd) (wait func() error, err error)
 	WritePidfile(path string, pid int) error
 	SignalPidfile(path string, sig syscall.Signal) error
@@ -91,6 +95,23 @@ var Inspector = lesson.Role("inspector", func(args []string) int {
 // Noop exits at once: a privileged helper a parent starts to show that it
 // still can.
 var Noop = lesson.Role("noop", func([]string) int { return 0 })
+
+// Adm is the group that, besides root, may read the files the
+// supplementary-groups entry protects: adm, as on Debian, which owns the
+// system's logs. Root's supplementary groups include it in the test.
+const Adm = 4
+
+// Prompt asks the user a question at its terminal: it reads one line from
+// its stdin, prints what it read on its stdout, and exits.
+var Prompt = lesson.Role("prompt", func([]string) int {
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil {
+		fmt.Println("prompt:", err)
+		return 1
+	}
+	fmt.Printf("prompt read %q\n", line)
+	return 0
+})
 
 // commandAt is role.Command run from another copy of the child program:
 // one that a user other than the test's may execute.

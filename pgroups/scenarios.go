@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -81,6 +82,19 @@ var CtrlC = lesson.Pair("ctrl-c", func(c code, _ []string) int {
 	return 0
 })
 
+// BackgroundJob is a command-line tool at a terminal that runs an
+// interactive prompt and waits for its answer. The prompt reads the
+// tool's stdin, the terminal, and prints on the tool's stdout.
+var BackgroundJob = lesson.Pair("background-job", func(c code, _ []string) int {
+	prompt := role.Command(Prompt)
+	if err := c.StartInteractive(prompt); err != nil {
+		return fail("start", err)
+	}
+	role.EmitPID("prompt", prompt.Process.Pid)
+	role.Emitf("prompt ended: %v", prompt.Wait())
+	return 0
+})
+
 // NegativePID signals "the group" of a worker, then waits for the worker.
 var NegativePID = lesson.Pair("negative-pid", func(c code, _ []string) int {
 	cmd := worker()
@@ -91,6 +105,43 @@ var NegativePID = lesson.Pair("negative-pid", func(c code, _ []string) int {
 	role.EmitPID("worker", cmd.Process.Pid)
 	role.Emitf("kill(-%d, SIGTERM): %s", cmd.Process.Pid, errnoOrNil(signal(syscall.SIGTERM)))
 	role.Emitf("worker ended: %v", cmd.Wait())
+	return 0
+})
+
+// UncheckedGetpgid runs as pid 1 of a PID namespace of its own, as a
+// service is the init of its container, and shuts down gracefully: it
+// handles SIGTERM, and reports each one it gets. One of its workers, in a
+// group of its own, finishes and is reaped; then the service signals the
+// worker's group, to end whatever the worker may have left in it. It runs
+// until its input, the test's, ends.
+var UncheckedGetpgid = lesson.Pair("unchecked-getpgid", func(c code, _ []string) int {
+	// The broken code signals pid 1. Run it only where pid 1 is this very
+	// process: the init of a PID namespace the test created for it.
+	if os.Getpid() != 1 {
+		return fail("start", fmt.Errorf("pid %d, not pid 1 of a PID namespace of its own: "+
+			"refusing to run code that may signal pid 1", os.Getpid()))
+	}
+	terms := make(chan os.Signal, 1)
+	signal.Notify(terms, syscall.SIGTERM)
+	go func() {
+		for range terms {
+			role.Emit("pid 1 got SIGTERM")
+		}
+	}()
+	role.Emit("setup: pid 1 of a PID namespace of its own, with a SIGTERM handler")
+
+	worker := exec.Command("true")
+	worker.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := worker.Run(); err != nil {
+		return fail("worker", err)
+	}
+	pid := worker.Process.Pid
+	role.EmitPID("worker", pid) // exited and reaped: its pid names nobody now
+	pgid, err := syscall.Getpgid(pid)
+	role.Emitf("getpgid(%d) = %d, %s", pid, pgid, errnoOrNil(err))
+	role.Emitf("signal the worker's group: %s", errOrNil(c.SignalGroupOf(pid, syscall.SIGTERM)))
+	role.Ready()
+	io.Copy(io.Discard, os.Stdin)
 	return 0
 })
 
@@ -105,6 +156,27 @@ var SetsidWithSetpgid = lesson.Pair("setsid-with-setpgid", func(c code, _ []stri
 	role.EmitPID("worker", cmd.Process.Pid)
 	role.Emit("start: nil")
 	cmd.Wait()
+	return 0
+})
+
+// TerminalFD is the descriptor on which SetcttyDescriptor's child gets
+// the terminal: the first of the test's extra files.
+const TerminalFD = 4
+
+// SetcttyDescriptor gives a worker a session of its own whose controlling
+// terminal is the one the test passes as descriptor TerminalFD, reports
+// how Start went, and waits for the worker.
+var SetcttyDescriptor = lesson.Pair("setctty-descriptor", func(c code, _ []string) int {
+	tty := os.NewFile(TerminalFD, "terminal")
+	role.Emitf("the terminal is descriptor %d here", tty.Fd())
+	cmd := worker()
+	if err := c.StartOnTerminal(cmd, tty); err != nil {
+		role.Emitf("start: %v", err)
+		return 1
+	}
+	role.EmitPID("worker", cmd.Process.Pid)
+	role.Emit("start: nil")
+	role.Emitf("worker ended: %v", cmd.Wait())
 	return 0
 })
 
@@ -170,6 +242,20 @@ var Credential = lesson.Pair("credential", func(c code, args []string) int {
 	root := commandAt(exe, Noop)
 	root.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 0, Gid: 0}}
 	role.Emitf("parent starts a helper as root: %s", errnoOrNil(root.Run()))
+	return 0
+})
+
+// SupplementaryGroups runs as root, drops to nobody, then reads the file
+// named by its argument, which root and group Adm alone may read. It runs
+// until its input, the test's, ends.
+var SupplementaryGroups = lesson.Pair("supplementary-groups", func(c code, args []string) int {
+	if err := c.DropPrivileges(Nobody, Nobody); err != nil {
+		return fail("drop", err)
+	}
+	b, err := os.ReadFile(args[0])
+	role.Emitf("as nobody, read the adm file: %s", resultOf(string(b), err))
+	role.Ready()
+	io.Copy(io.Discard, os.Stdin)
 	return 0
 })
 

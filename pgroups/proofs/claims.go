@@ -4,6 +4,19 @@ package proofs
 
 import "procbugs/helpers/catalog"
 
+// SetuidChange is what Go 1.16 changed in syscall.Setuid on Linux.
+var SetuidChange = catalog.Change{
+	Since: "go1.16",
+	Before: "syscall.Setuid, Setgid and their kin returned EOPNOTSUPP on Linux and changed nothing: the system call " +
+		"changes the calling thread alone, which callers do not expect (golang/go#1435); only a raw system call " +
+		"changed an id, of one thread",
+	After: "they change every thread of the process: through AllThreadsSyscall, or through the C library's " +
+		"setuid in a program that uses cgo",
+	Source: "syscall/syscall_linux.go, Setuid: AllThreadsSyscall(sys_SETUID, ...) without cgo, " +
+		"cgocaller(cgo_libc_setuid, ...) with it",
+	Test: "pgroups.TestSetuidChangesEveryThread",
+}
+
 // claims carries every claim of 000 §3, §4, §5, §14, §16 and 001 Q13, Q20,
 // with what this topic's tests observe.
 var claims = []catalog.Claim{
@@ -21,11 +34,15 @@ var claims = []catalog.Claim{
 		Test: "pgroups.TestCtrlC",
 	},
 	{
-		ID: "C034", Source: "001 Q13; 000 §3", Verdict: catalog.True,
+		ID: "C034", Source: "001 Q13; 000 §3", Verdict: catalog.Imprecise,
 		Text: "With Setpgid the child no longer receives terminal-generated signals unless the parent forwards them.",
 		Observed: "A helper started with Setpgid leads its own group; Ctrl-C at the terminal reached the tool alone, and the " +
-			"helper finished its input and exited 0 when the tool closed it.",
-		Test: "pgroups.TestCtrlC",
+			"helper finished its input and exited 0 when the tool closed it. But a prompt started with Setpgid that read " +
+			"the same terminal was stopped inside its read(2) of it (state T, every thread in do_signal_stop): SIGTTIN, sent to its group.",
+		Correction: "It no longer gets the signals typed at the keyboard (Ctrl-C, Ctrl-Z). It gets others instead: in a group of " +
+			"its own it is a background job, and reading the terminal makes the kernel send its group SIGTTIN, which stops it. " +
+			"A child that reads the terminal needs Setsid, or Foreground (pgroups.TestBackgroundJob).",
+		Test: "pgroups.TestCtrlC, pgroups.TestBackgroundJob",
 	},
 	{
 		ID: "C035", Source: "000 §3", Verdict: catalog.True,
@@ -142,7 +159,8 @@ var claims = []catalog.Claim{
 			"AllThreadsSyscall, or in a program that uses cgo through the C library's setuid, which does the same " +
 			"(syscall/syscall_linux.go, Setuid). Only the raw system call is per-thread. " +
 			"The real cost is that the whole process loses root for good (pgroups.TestCredential).",
-		Test: "pgroups.TestSetuidChangesEveryThread",
+		Test:    "pgroups.TestSetuidChangesEveryThread",
+		Changes: []catalog.Change{SetuidChange},
 	},
 	{
 		ID: "C079", Source: "000 §13; 001 Q20", Verdict: catalog.True,

@@ -25,6 +25,31 @@ func SecretFile(t childproc.T) string {
 	return path
 }
 
+// GroupFile writes Secret to a file that only root and group gid may
+// read: mode 0640, owned by root and gid, in a directory anyone may enter.
+// It needs root, to give the file to gid.
+func GroupFile(t childproc.T, gid int) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "pgroups-log-")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	path := filepath.Join(dir, "log")
+	steps := []func() error{
+		func() error { return os.Chmod(dir, 0o755) },
+		func() error { return os.WriteFile(path, []byte(Secret), 0o600) },
+		func() error { return os.Chown(path, 0, gid) },
+		func() error { return os.Chmod(path, 0o640) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			t.Fatalf("write a file for group %d: %v", gid, err)
+		}
+	}
+	return path
+}
+
 // ProgramCopy copies the child program that runs r where any user may
 // execute it, for a child that starts a worker as another user: the
 // program lives in the test user's cache, which nobody else may enter.

@@ -93,3 +93,34 @@ func (term *Terminal) PressCtrlC(t childproc.T) {
 		t.Fatalf("type Ctrl-C: %v", err)
 	}
 }
+
+// Type types text at the terminal, as its user does.
+func (term *Terminal) Type(t childproc.T, text string) {
+	t.Helper()
+	if _, err := term.master.WriteString(text); err != nil {
+		t.Fatalf("type %q: %v", text, err)
+	}
+}
+
+// Unread is how many bytes of complete lines the terminal holds for its
+// readers, typed and not yet read (TIOCINQ on the slave side, in canonical
+// mode whole lines only).
+func (term *Terminal) Unread(t childproc.T) int {
+	t.Helper()
+	n, err := unix.IoctlGetInt(int(term.slave.Fd()), unix.TIOCINQ)
+	if err != nil {
+		t.Fatalf("ask the terminal for its unread input: %v", err)
+	}
+	return n
+}
+
+// Hangup closes the terminal's master side, as a terminal emulator does
+// when its window closes: the kernel hangs the terminal up and sends
+// SIGHUP to the session leader that controls it (tty_signal_session_leader
+// in drivers/tty/tty_jobctrl.c). The Terminal is of no use afterwards.
+func (term *Terminal) Hangup(t childproc.T) {
+	t.Helper()
+	if err := term.master.Close(); err != nil {
+		t.Fatalf("hang up the terminal: %v", err)
+	}
+}
