@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"fmt"
+	"go/version"
+	"sort"
 	"strings"
 )
 
@@ -62,8 +64,39 @@ func changes(cs []Change) string {
 }
 
 // ReleasesMarkdown renders docs/go-releases.md: every behaviour the
-// catalog observes that differs between Go releases.
+// catalog observes that differs between Go releases, newest first. The
+// supported releases' differences come first; the older changes that
+// entries are about follow. A change recorded by an entry and by a claim
+// is one row naming both.
 func ReleasesMarkdown() string {
+	type row struct {
+		change Change
+		where  []string
+	}
+	var rows []*row
+	add := func(where string, c Change) {
+		for _, r := range rows {
+			if r.change == c {
+				r.where = append(r.where, where)
+				return
+			}
+		}
+		rows = append(rows, &row{c, []string{where}})
+	}
+	for _, e := range Entries() {
+		for _, c := range e.Changes {
+			add("`"+e.ID+"`", c)
+		}
+	}
+	for _, c := range Claims() {
+		for _, ch := range c.Changes {
+			add(c.ID, ch)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		return version.Compare(rows[i].change.Since, rows[j].change.Since) > 0
+	})
+
 	var b strings.Builder
 	b.WriteString(`# What changed between Go releases
 
@@ -73,24 +106,22 @@ side; the children are built by the same release, so a run under
 ` + "`GOTOOLCHAIN=go1.27.3 go test ./...`" + ` checks the newer side.
 
 This file is generated from the records (` + "`go test . -run TestDocs -update`" + `).
-
-| since | before | from then on | where in Go's source | entry or claim | test |
-|---|---|---|---|---|---|
 `)
-	row := func(where string, c Change) {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n",
-			goName(c.Since), cell(c.Before), cell(c.After), cell(c.Source), where, code(c.Test))
-	}
-	for _, e := range Entries() {
-		for _, c := range e.Changes {
-			row("`"+e.ID+"`", c)
+	table := func(title string, keep func(Change) bool) {
+		fmt.Fprintf(&b, "\n## %s\n\n", title)
+		b.WriteString("| since | before | from then on | where in Go's source | entry or claim | test |\n|---|---|---|---|---|---|\n")
+		for _, r := range rows {
+			if c := r.change; keep(c) {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", goName(c.Since),
+					cell(c.Before), cell(c.After), cell(c.Source), strings.Join(r.where, ", "), code(c.Test))
+			}
 		}
 	}
-	for _, c := range Claims() {
-		for _, ch := range c.Changes {
-			row(c.ID, ch)
-		}
-	}
+	supported := func(c Change) bool { return version.Compare(c.Since, OldestSupported) > 0 }
+	table("Between the supported releases, "+goName(OldestSupported)+" and after",
+		supported)
+	table("Older changes that entries are about",
+		func(c Change) bool { return !supported(c) })
 	return b.String()
 }
 

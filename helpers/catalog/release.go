@@ -24,6 +24,10 @@ func (c Change) Now() string {
 	return c.Before
 }
 
+// OldestSupported is the oldest Go release the catalog is verified on. A
+// change since a later release is a difference between supported releases.
+const OldestSupported = "go1.26"
+
 // Since reports whether the running Go release is release or later. The
 // children run on the same release: the harness builds them with the go
 // command that built the tests.

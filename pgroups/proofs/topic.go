@@ -1,8 +1,5 @@
 //go:build linux
 
-// Package proofs holds the pgroups topic's records and the proofs that
-// watch its children. The lesson's code is in the parent folder; the tests
-// that run these proofs are ../pgroups_test.go and ../claims_test.go.
 package proofs
 
 import (
