@@ -152,3 +152,115 @@ func (c Broken) Supervise(ctx context.Context, newCmd func(context.Context) *exe
 		}
 	}
 }
+
+// StartService starts cmd in the background: a goroutine waits for it and
+// logs how it ended. stop asks it to end (SIGTERM) and returns how it
+// ended.
+//
+// stop calls Wait while the logging goroutine is inside Wait too, which
+// os/exec does not allow (Cmd.Wait's doc, from Go 1.27 on, says so). The
+// kernel hands the exit status to one of the two waitid calls; the other
+// gets "no child processes" (or "Wait was already called"), and the two
+// race on cmd.ProcessState.
+func (c Broken) StartService(cmd *exec.Cmd) (stop func() error, err error) {
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() {
+		log.Printf("service exited: %v", cmd.Wait())
+	}()
+	return func() error {
+		cmd.Process.Signal(syscall.SIGTERM) // an error means it has exited already
+		return cmd.Wait()
+	}, nil
+}
+
+// RunGracefully runs cmd, made with exec.CommandContext. When the context
+// is done it asks the child to stop with SIGTERM instead of killing it.
+//
+// Its Cancel waits for the child to stop. But os/exec calls Cancel from
+// the goroutine that must hand Wait its result (watchCtx), so once the
+// child has exited both Waits, Run's and Cancel's, wait for that result
+// for ever: a deadlock.
+func (c Broken) RunGracefully(cmd *exec.Cmd) error {
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			return err
+		}
+		return cmd.Wait() // until it has stopped
+	}
+	return cmd.Run()
+}
+
+// Alive reports whether process pid is running, as a supervisor polls a
+// pid it read from a pid file.
+//
+// Since Go 1.23, FindProcess opens a pidfd on Linux, which the Process
+// holds until Release, or until the garbage collector finds it dropped.
+// Polled in a loop by a program that allocates little, each call leaves a
+// descriptor open, until EMFILE.
+func (c Broken) Alive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	return p.Signal(syscall.Signal(0)) == nil
+}
+
+// ReapOnSignal reaps the children that have exited each time sigs, which
+// the caller has passed to signal.Notify for SIGCHLD, delivers a signal,
+// until sigs is closed.
+//
+// It reaps one child per signal. But SIGCHLD is a standard signal: the
+// kernel keeps one pending however many children exit, and os/signal
+// drops what the channel cannot hold. Children that exit together send
+// one notification, and all of them but one stay zombies.
+func (c Broken) ReapOnSignal(sigs <-chan os.Signal) {
+	for range sigs {
+		var ws unix.WaitStatus
+		unix.Wait4(-1, &ws, unix.WNOHANG, nil) // the child that sent it
+	}
+}
+
+// RunForwarding starts cmd, runs setup (resize a terminal, write a pid
+// file), then forwards SIGINT and SIGTERM to the child until a SIGCHLD
+// says it has exited, and returns how it ended.
+//
+// It asks for SIGCHLD only after Start and setup. A child that exits in
+// that window sends its SIGCHLD to nobody: the runtime's handler finds no
+// channel that wants it and drops it (sigsend in
+// $GOROOT/src/runtime/sigqueue.go), and the loop waits for a signal that
+// never comes, while the child stays a zombie.
+func (c Broken) RunForwarding(cmd *exec.Cmd, setup func()) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	setup()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGCHLD, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	for s := range sigs {
+		if s != syscall.SIGCHLD {
+			cmd.Process.Signal(s)
+			continue
+		}
+		if hasExited(cmd.Process.Pid) {
+			return cmd.Wait()
+		}
+	}
+	return nil // sigs is never closed
+}
+
+// Restart runs the command newCmd makes, and runs it again each time it
+// exits, runs times in all.
+//
+// It makes the Cmd once, before the loop. A Cmd runs once: from the second
+// run on, Run fails at once with "exec: already started", and the worker
+// never comes back.
+func (c Broken) Restart(newCmd func() *exec.Cmd, runs int) {
+	cmd := newCmd()
+	for range runs {
+		err := cmd.Run()
+		log.Printf("worker exited: %v; restarting", err)
+	}
+}

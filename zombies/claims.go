@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -83,6 +84,11 @@ var Stdio = lesson.Role("claim/stdio", func([]string) int {
 // delay would do, and a short one keeps the tests quick.
 const WaitDelay = 10 * time.Millisecond
 
+// LongWaitDelay bounds Wait, but by far more than any test lasts: the
+// bounded variants of the cases that never return, against which the
+// proofs that Wait has no bound must fail (the negative controls).
+const LongWaitDelay = time.Hour
+
 // WaitDelayCase runs the WaitDelay cases of 000 §9, §15 and 001 Q14. Its
 // argument names them:
 //
@@ -93,21 +99,38 @@ const WaitDelay = 10 * time.Millisecond
 //	returns       three cases that return, one after the other: the
 //	              default Cancel, Process.Kill, with no WaitDelay; the
 //	              ignored SIGTERM Cancel with WaitDelay; the orphan holding
-//	              the pipe with WaitDelay
+//	              the pipe with WaitDelay. Then the Go release that built
+//	              this program, from its build information.
+//
+// pipe-held-bounded and term-ignored-bounded are the first two with
+// LongWaitDelay: bounded waits that do not end while a test looks.
 var WaitDelayCase = lesson.Role("claim/waitdelay", func(args []string) int {
 	switch args[0] {
-	case "pipe-held":
+	case "pipe-held", "pipe-held-bounded":
 		role.Ready()
-		role.Emit(pipeHeld(0))
-	case "term-ignored":
-		role.Emit(cancelled(true, 0, true))
+		role.Emit(pipeHeld(boundIf(args[0] == "pipe-held-bounded")))
+	case "term-ignored", "term-ignored-bounded":
+		role.Emit(cancelled(true, boundIf(args[0] == "term-ignored-bounded"), true))
 	case "returns":
 		role.Emit("default Cancel, no WaitDelay: " + cancelled(false, 0, false))
 		role.Emit("SIGTERM Cancel ignored, WaitDelay: " + cancelled(true, WaitDelay, false))
 		role.Emit("orphan holds the pipe, WaitDelay: " + pipeHeld(WaitDelay))
+		info, ok := debug.ReadBuildInfo()
+		if !ok {
+			return fail("build info", errors.New("none in this program"))
+		}
+		role.Emit("built by " + info.GoVersion)
 	}
 	return 0
 })
+
+// boundIf is LongWaitDelay if bounded, and else no WaitDelay.
+func boundIf(bounded bool) time.Duration {
+	if bounded {
+		return LongWaitDelay
+	}
+	return 0
+}
 
 // pipeHeld runs a spawner, whose orphan holds its stdout pipe, and says
 // how Run returned.
@@ -153,10 +176,33 @@ func cancelled(termCancel bool, delay time.Duration, announce bool) string {
 	return fmt.Sprintf("Wait: %v; killed by %s", err, unix.SignalName(ws.Signal()))
 }
 
+// cancelWhenReady runs a service with RunGracefully and cancels its
+// context once the service says it is ready. Its stdin is this process's,
+// /dev/null, so it exits as soon as it has said so: the cancel comes
+// before or after its exit, and either must leave nothing behind.
+func cancelWhenReady(f Fixed) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	plain, stdout, err := serviceCommand()
+	if err != nil {
+		return
+	}
+	defer stdout.Close()
+	defer plain.Stdout.(*os.File).Close()
+	cmd := withContext(ctx, plain)
+	cmd.Stdin, cmd.Stdout = plain.Stdin, plain.Stdout
+	go func() {
+		awaitReady(stdout)
+		cancel()
+	}()
+	f.RunGracefully(cmd)
+}
+
 // ErrorPaths drives each fixed method that starts a process through its
 // failures, under role.Audit, and reports what each left behind in this
 // process. Its argument names a group: "cmd" (Launch, StartChild,
-// WaitChild, RunChild), "supervise" or "init". The "cmd" group ends with
+// WaitChild, RunChild, StartService, RunGracefully, RunForwarding, Alive),
+// "supervise" (Supervise, Restart) or "init". The "cmd" group ends with
 // the control, code that starts a child and never waits for it, which the
 // audit must catch.
 var ErrorPaths = lesson.Role("error-paths", func(args []string) int {
@@ -171,6 +217,25 @@ var ErrorPaths = lesson.Role("error-paths", func(args []string) int {
 		audit("WaitChild, never started", func() { f.WaitChild(missing()) })
 		audit("RunChild, program missing", func() { f.RunChild(missing()) })
 		audit("RunChild, child fails", func() { f.RunChild(role.Command(exitWith, "3")) })
+		audit("StartService, program missing", func() { f.StartService(missing()) })
+		audit("StartService, then stop", func() {
+			if stop, err := f.StartService(role.Command(exitWith, "3")); err == nil {
+				stop()
+			}
+		})
+		audit("RunGracefully, program missing", func() { f.RunGracefully(withContext(context.Background(), missing())) })
+		audit("RunGracefully, child fails", func() { f.RunGracefully(withContext(context.Background(), role.Command(exitWith, "3"))) })
+		audit("RunGracefully, context done while it runs", func() { cancelWhenReady(f) })
+		audit("RunForwarding, program missing", func() { f.RunForwarding(missing(), func() {}) })
+		audit("RunForwarding, child fails", func() { f.RunForwarding(role.Command(exitWith, "3"), func() {}) })
+		h := role.Command(holder)
+		if err := h.Start(); err != nil {
+			return fail("holder", err)
+		}
+		audit("Alive, a running process", func() { f.Alive(h.Process.Pid) })
+		h.Process.Kill()
+		h.Wait()
+		audit("Alive, a process reaped", func() { f.Alive(h.Process.Pid) })
 		forgotten := role.Command(exitWith, "0")
 		role.Emitf("control, Start without Wait: %v", role.Audit(func() { forgotten.Start() }))
 		forgotten.Wait()
@@ -188,6 +253,8 @@ var ErrorPaths = lesson.Role("error-paths", func(args []string) int {
 		}
 		audit("Supervise, program missing", func() { supervise(missing) })
 		audit("Supervise, child crashes", func() { supervise(func() *exec.Cmd { return role.Command(exitWith, "1") }) })
+		audit("Restart, program missing", func() { f.Restart(missing, 2) })
+		audit("Restart, worker crashes", func() { f.Restart(func() *exec.Cmd { return role.Command(exitWith, "1") }, 2) })
 	case "init":
 		audit("Init, app missing", func() { f.Init(missing()) })
 		audit("Init, app fails", func() { f.Init(role.Command(exitWith, "3")) })

@@ -4,6 +4,7 @@ package zombies_test
 
 import (
 	"fmt"
+	"go/version"
 	"os"
 	"os/exec"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
 	"procbugs/helpers/procfs"
 	"procbugs/helpers/role"
@@ -138,40 +140,47 @@ func TestCmdLifecycle(t *testing.T) {
 // TestWaitDelay shows what Wait waits for, and what WaitDelay does about
 // it. A Wait that waits with no bound is proven from the goroutine dump,
 // one instant of the whole program: without WaitDelay, os/exec waits in a
-// plain channel operation; with it, in a select with a timer.
+// plain channel operation; with it, in a select with a timer. With the
+// negative controls on, each such proof runs against the same case with a
+// WaitDelay of an hour, a bound that does not end while the test looks,
+// and must fail there: it is the missing bound they see, not a wait that
+// has merely not ended yet.
 func TestWaitDelay(t *testing.T) {
 	t.Parallel()
-	t.Run("Wait waits with no bound for an orphan that holds the stdout pipe", func(t *testing.T) {
-		t.Parallel()
-		p := childproc.Start(t, zombies.WaitDelayCase, childproc.Args("pipe-held"))
-		p.WaitReady(t)
-		var orphan int
-		p.Until(t, "the spawner is reaped while its orphan holds the pipe", func() bool {
-			orphan = orphanOf(p)
-			return orphan != 0 && len(procfs.Children(p.Pid)) == 0 &&
-				strings.HasPrefix(procfs.Descriptors(orphan)[1], "pipe:") && procfs.Idle(p.Pid)
+	unbounded := []struct {
+		says, mode string
+		prove      func(childproc.T, string)
+	}{
+		{"Wait waits with no bound for an orphan that holds the stdout pipe", "pipe-held", proveReceiveWithoutBound},
+		{"a SIGTERM Cancel the child ignores leaves Wait blocked with no bound", "term-ignored", proveSendWithoutBound},
+	}
+	for _, u := range unbounded {
+		t.Run(u.says, func(t *testing.T) {
+			t.Parallel()
+			u.prove(t, u.mode)
 		})
-		res := p.Stop(t)
-		assert.Empty(t, res.Events, "Run had not returned")
-		require.Len(t, res.Blocked("chan receive", "os/exec.(*Cmd).awaitGoroutines"), 1,
-			"Wait receives from the copying goroutine, with no timer to end it")
-		t.Logf("the spawner had exited and been reaped; orphan %d held stdout, and Wait sat in a plain receive in awaitGoroutines", orphan)
-	})
-	t.Run("a SIGTERM Cancel the child ignores leaves Wait blocked with no bound", func(t *testing.T) {
-		t.Parallel()
-		p := childproc.Start(t, zombies.WaitDelayCase, childproc.Args("term-ignored"))
-		ignorer := p.AwaitPID(t, "ignorer")
-		p.Until(t, "the context is done and the child waits in Wait", func() bool {
-			return procfs.Idle(p.Pid) && procfs.SleepsIn(p.Pid, procfs.DoWait)
+	}
+	if catalog.Controlling() {
+		t.Run("controls: each proof fails once WaitDelay bounds the wait", func(t *testing.T) {
+			t.Parallel()
+			for _, u := range unbounded {
+				t.Run(u.mode, func(t *testing.T) {
+					t.Parallel()
+					bounded := u.mode + "-bounded"
+					rec := childproc.Record(bounded, func(ct childproc.T) { u.prove(ct, bounded) })
+					switch {
+					case rec.Skipped() != "":
+						t.Logf("cannot run here: %s", rec.Skipped())
+					case len(rec.Errors()) == 0:
+						t.Errorf("the proof that %s passed with WaitDelay %v: it does not see the bound; it logged:\n%s",
+							u.says, zombies.LongWaitDelay, strings.Join(rec.Logs(), "\n"))
+					default:
+						t.Logf("with WaitDelay %v it failed, as it must: %.300s", zombies.LongWaitDelay, strings.Join(strings.Fields(rec.Errors()[0]), " "))
+					}
+				})
+			}
 		})
-		require.True(t, procfs.Alive(ignorer), "the child runs on")
-		res := p.Stop(t)
-		assert.Equal(t, []string{fmt.Sprintf("ignorer pid=%d", ignorer)}, res.Events, "Wait had not returned")
-		require.Len(t, res.Blocked("chan send", "os/exec.(*Cmd).watchCtx"), 1,
-			"Cancel has run, and watchCtx hands Wait its result with no timer to end it")
-		require.Len(t, res.Blocked("syscall", "os/exec.(*Cmd).Wait"), 1, "Wait is in waitid")
-		t.Logf("the context was done and Cancel had sent SIGTERM; child %d ignored it, Wait sat in waitid and watchCtx in a plain send", ignorer)
-	})
+	}
 	t.Run("WaitDelay ends each wait, and the default Cancel needs none", func(t *testing.T) {
 		t.Parallel()
 		p := childproc.Start(t, zombies.WaitDelayCase, childproc.Args("returns"), childproc.Timeout(proofs.ChainBound))
@@ -179,7 +188,7 @@ func TestWaitDelay(t *testing.T) {
 		require.Equal(t, 0, res.ExitCode, res.Stderr)
 		left := p.Leftovers()
 		p.KillGroup(t)
-		require.Len(t, res.Events, 3, "events %q", res.Events)
+		require.Len(t, res.Events, 4, "events %q", res.Events)
 		t.Run("the default Cancel kills the child without WaitDelay", func(t *testing.T) {
 			require.Equal(t, "default Cancel, no WaitDelay: Wait: signal: killed; killed by SIGKILL", res.Events[0])
 			t.Logf("%s", res.Events[0])
@@ -193,7 +202,58 @@ func TestWaitDelay(t *testing.T) {
 			require.Len(t, left, 1, "the orphan outlived the Run that gave up on it")
 			t.Logf("with WaitDelay %v: %s; orphan %d still ran", zombies.WaitDelay, res.Events[2], left[0])
 		})
+		// C084: the program that set WaitDelay and got its errors says,
+		// in its build information, which release built it.
+		t.Run("WaitDelay works in a program built by a release since Go 1.20", func(t *testing.T) {
+			built, ok := strings.CutPrefix(res.Events[3], "built by ")
+			require.True(t, ok, res.Events[3])
+			require.True(t, version.IsValid(built), "the child's build information names a release: %q", built)
+			require.True(t, catalog.Since(proofs.WaitDelayRelease), "the running release is %s", catalog.Release())
+			require.GreaterOrEqual(t, version.Compare(built, proofs.WaitDelayRelease), 0, "the child was built by %s", built)
+			t.Logf("the child that set WaitDelay and got exec.ErrWaitDelay and SIGKILL from it was built by %s, its build information says", built)
+		})
 	})
+}
+
+// proveReceiveWithoutBound runs the pipe-held case (mode names it, or a
+// bounded variant): once the spawner is reaped and its orphan holds the
+// stdout pipe, Wait must sit in a plain receive in awaitGoroutines.
+func proveReceiveWithoutBound(t childproc.T, mode string) {
+	p := childproc.Start(t, zombies.WaitDelayCase, childproc.Args(mode))
+	p.WaitReady(t)
+	var orphan int
+	p.Until(t, "the spawner is reaped while its orphan holds the pipe", func() bool {
+		orphan = orphanOf(p)
+		return orphan != 0 && len(procfs.Children(p.Pid)) == 0 &&
+			strings.HasPrefix(procfs.Descriptors(orphan)[1], "pipe:") && procfs.Idle(p.Pid)
+	})
+	res := p.Stop(t)
+	assert.Empty(t, res.Events, "Run had not returned")
+	require.Len(t, res.Blocked("chan receive", "os/exec.(*Cmd).awaitGoroutines"), 1,
+		"Wait receives from the copying goroutine, with no timer to end it")
+	if !t.Failed() {
+		t.Logf("the spawner had exited and been reaped; orphan %d held stdout, and Wait sat in a plain receive in awaitGoroutines", orphan)
+	}
+}
+
+// proveSendWithoutBound runs the term-ignored case (mode names it, or a
+// bounded variant): once the context is done and the child ignores the
+// SIGTERM, Wait must sit in waitid and watchCtx in a plain send.
+func proveSendWithoutBound(t childproc.T, mode string) {
+	p := childproc.Start(t, zombies.WaitDelayCase, childproc.Args(mode))
+	ignorer := p.AwaitPID(t, "ignorer")
+	p.Until(t, "the context is done and the child waits in Wait", func() bool {
+		return procfs.Idle(p.Pid) && procfs.SleepsIn(p.Pid, procfs.DoWait)
+	})
+	require.True(t, procfs.Alive(ignorer), "the child runs on")
+	res := p.Stop(t)
+	assert.Equal(t, []string{fmt.Sprintf("ignorer pid=%d", ignorer)}, res.Events, "Wait had not returned")
+	require.Len(t, res.Blocked("chan send", "os/exec.(*Cmd).watchCtx"), 1,
+		"Cancel has run, and watchCtx hands Wait its result with no timer to end it")
+	require.Len(t, res.Blocked("syscall", "os/exec.(*Cmd).Wait"), 1, "Wait is in waitid")
+	if !t.Failed() {
+		t.Logf("the context was done and Cancel had sent SIGTERM; child %d ignored it, Wait sat in waitid and watchCtx in a plain send", ignorer)
+	}
 }
 
 // orphanOf returns a process of p's group that has exec'd and was
@@ -217,6 +277,12 @@ func TestShellAsPID1(t *testing.T) {
 func TestGoInitSignalledEarly(t *testing.T) {
 	t.Parallel()
 	proofs.GoInitSignalledEarly(t)
+}
+
+// TestWaitTwiceUnderRace is zombies/wait-twice under the race detector.
+func TestWaitTwiceUnderRace(t *testing.T) {
+	t.Parallel()
+	proofs.WaitTwiceUnderRace(t)
 }
 
 // TestSupervisorWithoutBackoff is the other broken supervisor: none.

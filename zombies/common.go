@@ -16,3 +16,13 @@ func exited(pid int) {
 		}
 	}
 }
+
+// hasExited reports whether child pid has exited, and leaves it unreaped:
+// waitid with WNOHANG and WNOWAIT only looks. When no child has changed
+// state, Linux's waitid returns 0 and a signal number of 0 (waitid in
+// kernel/exit.c); for an exited child, SIGCHLD.
+func hasExited(pid int) bool {
+	var info unix.Siginfo
+	err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	return err == nil && info.Signo == int32(unix.SIGCHLD)
+}

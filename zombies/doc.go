@@ -1,8 +1,10 @@
-// Package zombies is the lesson of processes nobody waits for: the zombie
-// a forgotten Wait leaves, the orphans a subreaper adopts, the exit
+// Package zombies is the lesson of processes nobody waits for, or too many
+// wait for: the zombie a forgotten Wait leaves, two Waits on one Cmd (and a
+// Cancel that waits), the pidfd an os.Process holds, the orphans a
+// subreaper adopts, reapers that miss merged or early SIGCHLDs, the exit
 // statuses a Wait4(-1) reaper steals from exec.Cmd, the duties of PID 1 in
 // a container (set beside tini and dumb-init), and a supervisor's restart
-// back-off.
+// loop and back-off.
 //
 // broken.go and fixed.go hold the code; diff them for the lesson.
 // scenarios.go runs each entry's code in a child process, and roles.go

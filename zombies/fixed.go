@@ -233,3 +233,109 @@ func children() []int {
 	}
 	return out
 }
+
+// StartService starts cmd in the background: a goroutine waits for it and
+// logs how it ended. stop asks it to end (SIGTERM) and returns how it
+// ended.
+//
+// The goroutine is the only caller of Wait. stop waits for it to finish
+// and reads the error it kept: the channel's close orders the two.
+func (c Fixed) StartService(cmd *exec.Cmd) (stop func() error, err error) {
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var waitErr error
+	exited := make(chan struct{})
+	go func() {
+		waitErr = cmd.Wait()
+		log.Printf("service exited: %v", waitErr)
+		close(exited)
+	}()
+	return func() error {
+		cmd.Process.Signal(syscall.SIGTERM) // an error means it has exited already
+		<-exited
+		return waitErr
+	}, nil
+}
+
+// RunGracefully runs cmd, made with exec.CommandContext. When the context
+// is done it asks the child to stop with SIGTERM instead of killing it.
+//
+// Cancel only sends the signal: Run's own Wait waits for the child to
+// stop. (Set cmd.WaitDelay too, and os/exec kills a child that takes
+// longer than that.)
+func (c Fixed) RunGracefully(cmd *exec.Cmd) error {
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			return err
+		}
+		return nil // Run's Wait waits until it has stopped
+	}
+	return cmd.Run()
+}
+
+// Alive reports whether process pid is running, as a supervisor polls a
+// pid it read from a pid file.
+//
+// Release closes the pidfd FindProcess opened. (A supervisor that started
+// the process keeps its one *os.Process instead, and asks it each time.)
+func (c Fixed) Alive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	defer p.Release()
+	return p.Signal(syscall.Signal(0)) == nil
+}
+
+// ReapOnSignal reaps the children that have exited each time sigs, which
+// the caller has passed to signal.Notify for SIGCHLD, delivers a signal,
+// until sigs is closed.
+//
+// A SIGCHLD says that at least one child has exited, not which or how
+// many: on each one, ReapExited reaps every exited child no exec.Cmd
+// owns.
+func (c Fixed) ReapOnSignal(sigs <-chan os.Signal) {
+	for range sigs {
+		c.ReapExited() // every child that has exited
+	}
+}
+
+// RunForwarding starts cmd, runs setup (resize a terminal, write a pid
+// file), then forwards SIGINT and SIGTERM to the child until a SIGCHLD
+// says it has exited, and returns how it ended.
+//
+// It asks for SIGCHLD before Start, so a child that exits at once, even
+// during setup, finds its signal waiting in the channel. (Asking later
+// needs a look for an exit that came first, as Reap's first ReapExited.)
+func (c Fixed) RunForwarding(cmd *exec.Cmd, setup func()) error {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGCHLD, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	setup()
+	for s := range sigs {
+		if s != syscall.SIGCHLD {
+			cmd.Process.Signal(s)
+			continue
+		}
+		if hasExited(cmd.Process.Pid) {
+			return cmd.Wait()
+		}
+	}
+	return nil // sigs is never closed
+}
+
+// Restart runs the command newCmd makes, and runs it again each time it
+// exits, runs times in all.
+//
+// Each run gets a Cmd of its own: a Cmd runs once.
+func (c Fixed) Restart(newCmd func() *exec.Cmd, runs int) {
+	for range runs {
+		cmd := newCmd()
+		err := cmd.Run()
+		log.Printf("worker exited: %v; restarting", err)
+	}
+}

@@ -4,6 +4,7 @@ package zombies
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -44,4 +45,10 @@ func note(format string, args ...any) {
 // awaitGate returns once the test has closed its end of the gate.
 func awaitGate() {
 	os.NewFile(GateFD, "gate").Read(make([]byte, 1))
+}
+
+// awaitStdinGate returns once the test has closed the write end of this
+// process's stdin: the gate of the scenarios that need no notes.
+func awaitStdinGate() {
+	io.Copy(io.Discard, os.Stdin)
 }

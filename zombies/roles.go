@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -32,6 +33,12 @@ type code interface {
 	RunChild(cmd *exec.Cmd) error
 	Init(app *exec.Cmd) int
 	Supervise(ctx context.Context, newCmd func(context.Context) *exec.Cmd, b Backoff) error
+	StartService(cmd *exec.Cmd) (stop func() error, err error)
+	RunGracefully(cmd *exec.Cmd) error
+	Alive(pid int) bool
+	ReapOnSignal(sigs <-chan os.Signal)
+	RunForwarding(cmd *exec.Cmd, setup func()) error
+	Restart(newCmd func() *exec.Cmd, runs int)
 }
 
 var lesson = role.Lesson[code]{Broken: Broken{}, Fixed: Fixed{}}
@@ -108,6 +115,42 @@ var sleeper = lesson.Role("sleeper", func([]string) int {
 	role.BlockForever()
 	return 0
 })
+
+// StopStatus is what the service exits with once its work is done.
+const StopStatus = 3
+
+// service is a service that takes its time to stop. It catches SIGTERM,
+// says "ready" on stdout once it does, and exits StopStatus when its stdin
+// reaches EOF: its work is done when the test opens the gate it inherits
+// as stdin.
+var service = lesson.Role("service", func([]string) int {
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGTERM)
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin)
+	return StopStatus
+})
+
+// serviceCommand makes the command that runs a service behind the gate
+// (this process's stdin), and returns with it the read end of its stdout,
+// where the service says "ready".
+func serviceCommand() (cmd *exec.Cmd, stdout *os.File, err error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd = role.Command(service)
+	cmd.Stdin, cmd.Stdout = os.Stdin, w // files: os/exec hands them over, with no goroutine
+	return cmd, r, nil
+}
+
+// awaitReady reads the service's "ready" line.
+func awaitReady(stdout *os.File) error {
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err == nil && line != "ready\n" {
+		err = fmt.Errorf("the service said %q", line)
+	}
+	return err
+}
 
 // startSleeper starts a sleeper and returns once its handler is in place.
 func startSleeper() (*exec.Cmd, error) {

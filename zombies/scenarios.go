@@ -6,10 +6,13 @@ import (
 	"bytes"
 	"context"
 	"log"
+	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"procbugs/helpers/role"
@@ -204,5 +207,168 @@ type emitter struct{}
 
 func (emitter) Write(p []byte) (int, error) {
 	role.Emit(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
+}
+
+// WaitTwice starts a service with StartService, waits until the service
+// is ready, and stops it. The service exits StopStatus only once the test
+// opens the gate (this process's stdin), so the logging goroutine and
+// stop are both waiting when it exits. The log line and stop's result
+// become events; the scenario returns once it has both.
+var WaitTwice = lesson.Pair("wait-twice", func(c code, _ []string) int { return waitTwice(c) })
+
+// WaitTwiceUnderRace is WaitTwice in a child built with the race
+// detector, whose report is the lesson.
+var WaitTwiceUnderRace = lesson.Pair("wait-twice-race", func(c code, _ []string) int { return waitTwice(c) }, role.NeedsRace)
+
+func waitTwice(c code) int {
+	logged := make(chan string, 1)
+	log.SetFlags(0)
+	log.SetOutput(teller(logged))
+	cmd, stdout, err := serviceCommand()
+	if err != nil {
+		return fail("pipe", err)
+	}
+	stop, err := c.StartService(cmd)
+	if err != nil {
+		return fail("start", err)
+	}
+	if err := awaitReady(stdout); err != nil {
+		return fail("service", err)
+	}
+	role.Emit("stopping")
+	role.Emitf("stop: %v", stop())
+	<-logged // the logging goroutine may come last
+	return 0
+}
+
+// CancelCallsWait runs a service with RunGracefully and cancels its
+// context once the service is ready. The service exits StopStatus only
+// once the test opens the gate. A goroutine sleeps meanwhile, as the rest
+// of a real program would: were every goroutine blocked, the runtime would
+// report the deadlock itself, which it never does in a server.
+var CancelCallsWait = lesson.Pair("cancel-calls-wait", func(c code, _ []string) int {
+	go role.BlockForever()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	plain, stdout, err := serviceCommand()
+	if err != nil {
+		return fail("pipe", err)
+	}
+	cmd := withContext(ctx, plain)
+	cmd.Stdin, cmd.Stdout = plain.Stdin, plain.Stdout
+	go func() {
+		if err := awaitReady(stdout); err != nil {
+			role.Emitf("error: service: %v", err)
+		}
+		role.Emit("cancelling")
+		cancel()
+	}()
+	role.Emitf("Run: %v", c.RunGracefully(cmd))
+	return 0
+})
+
+// Polls is how many times the poller asks whether its process is alive.
+const Polls = 10
+
+// PollAlive starts a holder, reports its pid and waits at the gate while
+// the test counts its descriptors; then it asks Alive about the holder
+// Polls times, reports the answers and stays alive. The test runs it with
+// GOGC=off, as a program that allocates too little for the collector to
+// run: the collector's cleanup would close a dropped Process's pidfd.
+var PollAlive = lesson.Pair("find-process-holds-pidfd", func(c code, _ []string) int {
+	h := role.Command(holder)
+	if err := h.Start(); err != nil {
+		return fail("start", err)
+	}
+	role.EmitPID("holder", h.Process.Pid)
+	awaitStdinGate()
+	alive := 0
+	for range Polls {
+		if c.Alive(h.Process.Pid) {
+			alive++
+		}
+	}
+	role.Emitf("alive %d times out of %d", alive, Polls)
+	role.Ready()
+	role.BlockForever()
+	return 0
+})
+
+// ExitedTogether is how many children exit before the reaper looks.
+const ExitedTogether = 3
+
+// OneReapPerSIGCHLD has ExitedTogether children exit before its reaper
+// reads the channel it gave signal.Notify: a channel of one, as the
+// os/signal doc advises, which keeps the first SIGCHLD while os/signal
+// drops the others. A witness channel, with room for every signal, shows
+// when os/signal has handled each child's SIGCHLD; the next child starts
+// only then, so that no two signals merge before os/signal sees them.
+// Then the reaper starts, and the process stays alive.
+var OneReapPerSIGCHLD = lesson.Pair("one-reap-per-sigchld", func(c code, _ []string) int {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGCHLD)
+	witness := make(chan os.Signal, ExitedTogether)
+	signal.Notify(witness, syscall.SIGCHLD)
+	for range ExitedTogether {
+		cmd := role.Command(exitWith, "0")
+		if err := cmd.Start(); err != nil {
+			return fail("start", err)
+		}
+		<-witness // its SIGCHLD: it has exited, and os/signal is offering the signal to every channel
+		role.EmitPID("child", cmd.Process.Pid)
+	}
+	// Stop takes the lock os/signal holds while it offers a signal to every
+	// channel: once it returns, the last SIGCHLD has been offered to sigs
+	// too, and dropped.
+	signal.Stop(witness)
+	role.Emitf("the reaper's channel holds %d SIGCHLD", len(sigs))
+	go c.ReapOnSignal(sigs)
+	role.Ready()
+	role.BlockForever()
+	return 0
+})
+
+// SIGCHLDBeforeNotify runs a child that exits at once with RunForwarding.
+// Its setup reports the child's pid, lasts until the child has exited
+// (and so has sent its SIGCHLD), says so, and waits at the gate (this
+// process's stdin), which the test opens once that SIGCHLD has been
+// handled. Setup says when it is done; RunForwarding's result becomes an
+// event, and the process stays alive.
+var SIGCHLDBeforeNotify = lesson.Pair("sigchld-before-notify", func(c code, _ []string) int {
+	cmd := role.Command(exitWith, strconv.Itoa(ExitStatus))
+	setup := func() {
+		role.EmitPID("child", cmd.Process.Pid)
+		exited(cmd.Process.Pid)
+		role.Emit("the child has exited")
+		awaitStdinGate()
+		role.Emit("setup done")
+	}
+	role.Emitf("RunForwarding: %v", c.RunForwarding(cmd, setup))
+	role.Ready()
+	role.BlockForever()
+	return 0
+})
+
+// WorkerRuns is how many times Restart runs the worker.
+const WorkerRuns = 3
+
+// ReusedCmd has Restart run a crasher WorkerRuns times. The crasher
+// appends a line to the log its argument names each time it starts, and
+// exits 1 at once; Restart's log lines become events.
+var ReusedCmd = lesson.Pair("reused-cmd", func(c code, args []string) int {
+	log.SetFlags(0)
+	log.SetOutput(emitter{})
+	c.Restart(func() *exec.Cmd { return role.Command(crasher, args[0], "0") }, WorkerRuns)
+	return 0
+})
+
+// teller is an emitter that also hands each line to a channel, once sent.
+type teller chan string
+
+func (t teller) Write(p []byte) (int, error) {
+	line := strings.TrimSuffix(string(p), "\n")
+	role.Emit(line)
+	t <- line
 	return len(p), nil
 }

@@ -4,6 +4,10 @@ package proofs
 
 import "procbugs/helpers/catalog"
 
+// WaitDelayRelease is the Go release that added Cmd.Cancel and
+// Cmd.WaitDelay (C084).
+const WaitDelayRelease = "go1.20"
+
 // claims carries every claim of 000 §9, §10, §15 and 001 Q7, Q14, Q16,
 // Q22, Q28 that this topic checks, with what its tests observe.
 var claims = []catalog.Claim{
@@ -18,9 +22,10 @@ var claims = []catalog.Claim{
 		Correction: "On Linux Start is a vfork-style clone (CLONE_VM|CLONE_VFORK, $GOROOT/src/syscall/exec_linux.go) and execve; a pipe and a copying goroutine exist only for stdio that is not an *os.File.",
 		Test:       "zombies.TestCmdLifecycle"},
 	{ID: "C067", Source: "000 §9", Text: "Cmd is single-use: after Wait you cannot Start again",
-		Verdict:  catalog.True,
-		Observed: "a second Start: \"exec: already started\"; Run after Wait: \"exec: already started\"; a second Wait: \"exec: Wait was already called\"",
-		Test:     "zombies.TestCmdLifecycle"},
+		Verdict: catalog.True,
+		Observed: "a second Start: \"exec: already started\"; Run after Wait: \"exec: already started\"; a second Wait: \"exec: Wait was already called\"; " +
+			"a restart loop that reuses one Cmd starts its worker once, and every later run fails with \"exec: already started\"",
+		Test: "zombies.TestCmdLifecycle, zombies.TestReusedCmd"},
 	{ID: "C068", Source: "000 §9", Text: "Cmd.Process is non-nil between Start and Wait; Cmd.ProcessState is non-nil after Wait returns",
 		Verdict:  catalog.True,
 		Observed: "Process nil before Start, set after (and still after Wait); ProcessState nil until Wait, then \"exit status 0\"",
@@ -43,9 +48,11 @@ var claims = []catalog.Claim{
 		Correction: "(Orphans go to the nearest ancestor marked PR_SET_CHILD_SUBREAPER first, and to PID 1 only when there is none.)",
 		Test:       "zombies.TestOrphansNeedAReaper, zombies.TestCompareInits"},
 	{ID: "C072", Source: "000 §10; 001 Q7, Q28", Text: "A SIGCHLD-driven Wait4(-1, WNOHANG) loop reaps them",
-		Verdict:  catalog.True,
-		Observed: "as PID 1, the Q28 init with the §10 loop is left with its app as its only child after a storm of three adopted zombies; so is the fixed init, whose loop reaps only unowned pids",
-		Test:     "zombies.TestCompareInits"},
+		Verdict: catalog.True,
+		Observed: "as PID 1, the Q28 init with the §10 loop is left with its app as its only child after a storm of three adopted zombies; so is the fixed init, whose loop reaps only unowned pids. " +
+			"The loop is what makes it work: with one Wait4 per SIGCHLD, three children that exited before the reaper read its one SIGCHLD leave two zombies",
+		Correction: "(Loop until Wait4 returns 0 on every SIGCHLD: one signal can stand for many exits, since the kernel keeps one SIGCHLD pending and os/signal drops what the channel cannot hold.)",
+		Test:       "zombies.TestCompareInits, zombies.TestOneReapPerSIGCHLD"},
 	{ID: "C073", Source: "000 §10; 001 Q28", Text: "The §10 reaper can run \"in a goroutine in main\" beside exec.Cmd.Wait (as Q28 does)",
 		Verdict: catalog.False,
 		Observed: "with the order forced (the child exits, the reaper makes its pass, then Wait), Wait fails with \"waitid: no child processes\" and ProcessState stays nil; " +
@@ -69,9 +76,20 @@ var claims = []catalog.Claim{
 		Correction: "os/exec kills the child with Process.Kill once WaitDelay has passed (Cmd.WaitDelay doc; watchCtx in $GOROOT/src/os/exec/exec.go), then closes the pipes. ProcessState is set only once the child is reaped, so it never shows a running child.",
 		Test:       "zombies.TestWaitDelay, signals.TestWaitDelay"},
 	{ID: "C084", Source: "001 Q14", Text: "WaitDelay exists since Go 1.20",
-		Verdict: catalog.NotTested,
-		Observed: "Not a behaviour a process shows: every release this catalog runs on has Cmd.WaitDelay, and no test reads $GOROOT/api. " +
-			"(Go 1.20's release notes introduce it; go vet's stdversion check, which knows when each symbol arrived, reports only for modules at go 1.21 or later.)"},
+		Verdict: catalog.True,
+		Observed: "a child that sets Cmd.WaitDelay gets exec.ErrWaitDelay from Run once an orphan has held its pipe past the delay, and SIGKILL for a child that ignores the Cancel signal; " +
+			"its build information names the release that built it, go1.26.8 (go1.27.3 with GOTOOLCHAIN=go1.27.3), which is Go 1.20 or later. " +
+			"No toolchain before Go 1.20 runs here, so the release that added it is the one recorded below, from Go's source, not an observation",
+		Test: "zombies.TestWaitDelay",
+		Changes: []catalog.Change{{
+			Since: WaitDelayRelease,
+			Before: "exec.Cmd has neither Cancel nor WaitDelay: CommandContext kills the child with SIGKILL when the context is done, " +
+				"and Wait waits with no bound for the copying goroutines, for as long as anyone holds the pipes",
+			After: "Cancel replaces that kill (with a SIGTERM, say), and WaitDelay bounds the wait: once it has passed after the context is done, " +
+				"os/exec kills the child and closes the pipes; without a context it bounds only the wait for I/O after the exit, and Wait returns ErrWaitDelay",
+			Source: "os/exec/exec.go: Cmd.Cancel, Cmd.WaitDelay, watchCtx, awaitGoroutines; golang/go#50436",
+			Test:   "zombies.TestWaitDelay",
+		}}},
 	{ID: "C085", Source: "001 Q14", Text: "Without WaitDelay a child that ignores SIGTERM can keep your goroutine waiting indefinitely",
 		Verdict: catalog.Imprecise,
 		Observed: "with Cancel overridden to send SIGTERM and no WaitDelay, the goroutine dump shows Wait in waitid and watchCtx in a plain send, with no timer; " +

@@ -148,16 +148,25 @@ func proveGoInitMatchesTini(t childproc.T, r role.Role) {
 	}
 }
 
-// table renders rows as the README's table.
-func table(rows ...behaviour) string {
+// table renders rows as the README's table: one column per init, one row
+// per behaviour, so that the inits can be read side by side.
+func table(inits ...behaviour) string {
 	var b strings.Builder
-	b.WriteString("\n| init | adopted orphans | SIGTERM reached the grandchild | exit: app killed by SIGTERM | exit: app exited 3 | the grandchild the app left |\n")
-	b.WriteString("|---|---|---|---|---|---|\n")
-	for _, r := range rows {
-		fate := yesNo(r.gcKilled, "killed when PID 1 exited", "still there after PID 1 exited")
-		fmt.Fprintf(&b, "| %s | all reaped | %s | %d | %d | %s |\n", r.init,
-			yesNo(r.gcSent, "yes", "no"), r.termExit, r.exit3, fate)
+	line := func(what string, cell func(behaviour) string) {
+		b.WriteString("| " + what)
+		for _, i := range inits {
+			b.WriteString(" | " + cell(i))
+		}
+		b.WriteString(" |\n")
 	}
+	b.WriteString("\n")
+	line("", func(i behaviour) string { return i.init })
+	line("---", func(behaviour) string { return "---" })
+	line("adopted orphans", func(behaviour) string { return "all reaped" })
+	line("SIGTERM reached the grandchild", func(i behaviour) string { return yesNo(i.gcSent, "yes", "no") })
+	line("exit, app killed by SIGTERM", func(i behaviour) string { return fmt.Sprint(i.termExit) })
+	line("exit, app exited 3", func(i behaviour) string { return fmt.Sprint(i.exit3) })
+	line("the grandchild the app left", func(i behaviour) string { return yesNo(i.gcKilled, "killed with PID 1", "outlived PID 1") })
 	return b.String()
 }
 

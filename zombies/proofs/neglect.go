@@ -103,3 +103,21 @@ func execedChild(pid int) int {
 	}
 	return 0
 }
+
+// unreaped waits until each of pids, children of p's child, has either
+// been reaped or is left a zombie that its parent neglects (see above),
+// and returns those left.
+func unreaped(t childproc.T, p *childproc.Proc, pids ...int) []int {
+	t.Helper()
+	var left []int
+	p.Until(t, fmt.Sprintf("each of %v is reaped, or left a zombie of a parent doing nothing", pids), func() bool {
+		left = nil
+		for _, pid := range pids {
+			if !gone(pid) {
+				left = append(left, pid)
+			}
+		}
+		return len(left) == 0 || neglected(p.Pid, left...)
+	})
+	return left
+}

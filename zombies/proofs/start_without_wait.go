@@ -41,9 +41,9 @@ var StartWithoutWait = catalog.Entry{
     participant H as helper
     P->>H: Start
     H->>H: exit 0
-    Note over H: state Z, its status kept for a Wait
+    Note over H: state Z, status kept for Wait
     P->>P: runs on, asleep, no thread in do_wait
-    Note over P,H: fixed: a goroutine in Wait reaps it at once`,
+    Note over P,H: fixed: Wait in a goroutine reaps it`,
 }
 
 func proveHelperNeglected(t childproc.T, r role.Role) {

@@ -15,10 +15,16 @@ func init() {
 		Files:   zombies.Sources,
 	}, []catalog.Entry{
 		StartWithoutWait,
+		WaitTwice,
+		CancelCallsWait,
+		FindProcessHoldsPidfd,
 		OrphansNeedAReaper,
+		OneReapPerSIGCHLD,
+		SIGCHLDBeforeNotify,
 		NaiveReaper,
 		GoInit,
 		CompareInits,
+		ReusedCmd,
 		Supervisor,
 	}, claims)
 }
