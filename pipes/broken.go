@@ -3,11 +3,14 @@
 package pipes
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"syscall"
 )
 
@@ -121,4 +124,97 @@ func (Broken) NotifyDone(helper *exec.Cmd) ([]byte, error) {
 	w.WriteString("done")
 	w.Close()
 	return io.ReadAll(r)
+}
+
+// ReadLines runs cmd and returns the lines it wrote to stdout.
+//
+// A bufio.Scanner refuses a line longer than its 64 KiB limit: Scan returns
+// false, as it does at EOF, and only sc.Err() tells the two apart. The loop
+// ends, nothing reads the pipe again, and a child with more to say blocks
+// on the full pipe while Wait waits for it to exit.
+func (Broken) ReadLines(cmd *exec.Cmd) ([]string, error) {
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var lines []string
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	return lines, cmd.Wait()
+}
+
+// RunSession runs cmd with a client's session as its input, and ends the
+// session once the command has ended.
+//
+// With a Stdin that is not an *os.File, os/exec copies it to the child in
+// a goroutine, and Wait waits for that goroutine. The copy waits to read
+// from the session until the client sends more or hangs up, long after
+// the child has exited. WaitDelay does not help: it closes the pipe the
+// copy writes to, not the session it reads from.
+func (Broken) RunSession(cmd *exec.Cmd, session io.ReadCloser) error {
+	cmd.Stdin = session
+	err := cmd.Run()
+	session.Close()
+	return err
+}
+
+// Search runs cmd, a search program, for pattern and returns its output.
+//
+// The pipe is made before the pattern is checked. A rejected pattern
+// returns before Start, and nothing closes either end of the pipe: Start
+// or Wait would have. They stay open until a garbage collection happens
+// to run their cleanups.
+func (Broken) Search(cmd *exec.Cmd, pattern string) ([]byte, error) {
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPattern(pattern); err != nil {
+		return nil, err
+	}
+	cmd.Args = append(cmd.Args, pattern)
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(stdout)
+	if err != nil {
+		return nil, stopAndReap(cmd, err)
+	}
+	return out, cmd.Wait()
+}
+
+// RunInteractive runs a program that talks to the user, such as an editor
+// or a prompt, on this program's terminal.
+//
+// It connects stdout and stderr and forgets stdin. A nil Stdin is
+// /dev/null (exec.go, Cmd.Stdin), so the program's first read returns
+// EOF: the prompt ends without an answer before the user can type one.
+func (Broken) RunInteractive(cmd *exec.Cmd) error {
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}
+
+// HandOver starts server with l, and tells it which descriptor that is.
+// The server runs on; the caller waits for it.
+//
+// It tells the server the number the descriptor has here. ExtraFiles
+// renumbers what it passes: entry i is descriptor 3+i in the child,
+// whatever it was in the parent, so the server looks for its listener
+// where there is none.
+func (Broken) HandOver(server *exec.Cmd, l *net.TCPListener) error {
+	f, err := l.File()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	server.ExtraFiles = append(server.ExtraFiles, f)
+	server.Args = append(server.Args, "--listen-fd", strconv.Itoa(fd))
+	return server.Start()
 }

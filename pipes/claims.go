@@ -38,9 +38,10 @@ var MergedStderr = lesson.Role("claim/merged-stderr", func([]string) int {
 	return 0
 })
 
-// OutputDrains (C027): Output and CombinedOutput drain both pipes.
+// OutputDrains (C027): Output and CombinedOutput drain both pipes, each
+// sent more than a pipe holds, stderr first.
 var OutputDrains = lesson.Role("claim/output-drains", func([]string) int {
-	args := []string{fmt.Sprintf("stderr:%d", OneMiB), fmt.Sprintf("stdout:%d", OneMiB)}
+	args := []string{fmt.Sprintf("stderr:%d", EachStream), fmt.Sprintf("stdout:%d", EachStream)}
 	out, err := role.Command(Writer, args...).Output()
 	role.Emitf("Output: %d bytes, error %v", len(out), err)
 	both, err := role.Command(Writer, args...).CombinedOutput()
@@ -154,6 +155,12 @@ var Handoff = lesson.Role("claim/handoff", func([]string) int {
 	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		return 1
 	}
+	// kill(2) returns before the grandchild has stopped; the kernel says
+	// when it has, and only then is it out of the race for accept.
+	var ws syscall.WaitStatus
+	if _, err := syscall.Wait4(cmd.Process.Pid, &ws, syscall.WUNTRACED, nil); err != nil || !ws.Stopped() {
+		return 1
+	}
 	go func() {
 		for {
 			c, err := l.Accept()
@@ -191,31 +198,78 @@ func answers(addr, parent, grandchild string) string {
 	return fmt.Sprintf("parent %d, grandchild %d, other %d", n["parent"], n["grandchild"], n["nobody"]+n["failed"])
 }
 
-// ErrorPaths drives each fixed method through its failures, under
-// role.Audit, and reports what each left behind in this process.
+// ErrorPaths drives each fixed method through each of its failures, under
+// role.Audit, and reports what each call left behind in this process. The
+// last report is the control's: code that starts a child and never waits
+// for it, which the audit must catch.
 var ErrorPaths = lesson.Role("error-paths", func([]string) int {
-	f := Fixed{}
-	missing := exec.Command("/nonexistent/program")
-	for _, c := range []struct {
-		name string
-		call func()
-	}{
-		{"CollectOutput, program missing", func() { f.CollectOutput(missing) }},
-		{"CollectOutput, child fails", func() { f.CollectOutput(role.Command(failer)) }},
-		{"CollectBoth, program missing", func() { f.CollectBoth(exec.Command("/nonexistent/program")) }},
-		{"CollectBoth, child fails", func() { f.CollectBoth(role.Command(failer)) }},
-		{"Feed, program missing", func() { f.Feed(exec.Command("/nonexistent/program"), nil) }},
-		{"Feed, child quits before reading", func() { f.Feed(role.Command(quitter), make([]byte, OneMiB)) }},
-		{"RunScript, script fails", func() { f.RunScript(exec.Command("/bin/sh", "-c", "exit 3")) }},
-		{"FailureReason, program missing", func() { f.FailureReason(exec.Command("/nonexistent/program")) }},
-		{"NotifyDone, helper missing", func() { f.NotifyDone(exec.Command("/nonexistent/program")) }},
-	} {
-		role.Emitf("%s: %v", c.name, role.Audit(c.call))
+	for _, p := range errorPaths() {
+		role.Emitf("%s: %v", p.name, role.Audit(p.call))
 	}
-	// The control: code that starts a child and never waits for it. The
-	// audit must catch it; then the child is reaped here.
-	forgotten := role.Command(quitter)
-	role.Emitf("control, Start without Wait: %v", role.Audit(func() { forgotten.Start() }))
-	forgotten.Wait()
+	// The control's child runs until it is killed, so that the audit finds
+	// it running whenever it looks.
+	forgotten := role.Command(idle)
+	role.Emitf("%s: %v", AuditControl, role.Audit(func() { forgotten.Start() }))
+	if forgotten.Process != nil {
+		forgotten.Process.Kill()
+		forgotten.Wait()
+	}
 	return 0
 })
+
+// AuditControl names the control of ErrorPaths.
+const AuditControl = "control, Start without Wait"
+
+// ErrorPathCount is how many failures ErrorPaths drives the fixed methods
+// through, the control aside.
+func ErrorPathCount() int { return len(errorPaths()) }
+
+// An errorPath is one failure a fixed method is driven through, named
+// "Method, what happens".
+type errorPath struct {
+	name string
+	call func()
+}
+
+func errorPaths() []errorPath {
+	f := Fixed{}
+	missing := func() *exec.Cmd { return exec.Command("/nonexistent/program") }
+	return []errorPath{
+		{"CollectOutput, program missing", func() { f.CollectOutput(missing()) }},
+		{"CollectOutput, child fails", func() { f.CollectOutput(role.Command(failer)) }},
+		{"CollectBoth, program missing", func() { f.CollectBoth(missing()) }},
+		{"CollectBoth, child fails", func() { f.CollectBoth(role.Command(failer)) }},
+		{"ReadLines, program missing", func() { f.ReadLines(missing()) }},
+		{"ReadLines, a line too long", func() { f.ReadLines(role.Command(logger)) }},
+		{"Feed, program missing", func() { f.Feed(missing(), nil) }},
+		{"Feed, child quits before reading", func() { f.Feed(role.Command(quitter), make([]byte, OneMiB)) }},
+		{"RunSession, program missing", func() { session(func(s io.ReadCloser) { f.RunSession(missing(), s) }) }},
+		{"RunSession, the client hangs up first", func() {
+			session(func(s io.ReadCloser) { f.RunSession(role.Command(shell), s) })
+		}},
+		{"RunInteractive, program missing", func() { f.RunInteractive(missing()) }},
+		{"RunScript, script fails", func() { f.RunScript(exec.Command("/bin/sh", "-c", "exit 3")) }},
+		{"FailureReason, program missing", func() { f.FailureReason(missing()) }},
+		{"Search, empty pattern", func() { f.Search(exec.Command("grep", "-n"), "") }},
+		{"Search, program missing", func() { f.Search(missing(), "x") }},
+		{"Search, child fails", func() { f.Search(role.Command(failer), "x") }},
+		{"NotifyDone, helper missing", func() { f.NotifyDone(missing()) }},
+		{"HandOver, program missing", func() {
+			l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+			if err == nil {
+				f.HandOver(missing(), l)
+				l.Close()
+			}
+		}},
+	}
+}
+
+// session runs call with a session whose client has hung up. It is an
+// io.Pipe, not a connection: io.Copy from a socket into a pipe splices
+// through a pipe pair of its own, which internal/poll keeps in a pool for
+// the next copy, and the audit would count it.
+func session(call func(s io.ReadCloser)) {
+	s, client := io.Pipe()
+	client.Close()
+	call(s)
+}

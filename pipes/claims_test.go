@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,10 +37,10 @@ func TestOutputDrainsBoth(t *testing.T) {
 	res := run(t, pipes.OutputDrains)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, []string{
-		fmt.Sprintf("Output: %d bytes, error <nil>", pipes.OneMiB),
-		fmt.Sprintf("CombinedOutput: %d bytes, error <nil>", 2*pipes.OneMiB),
+		fmt.Sprintf("Output: %d bytes, error <nil>", pipes.EachStream),
+		fmt.Sprintf("CombinedOutput: %d bytes, error <nil>", 2*pipes.EachStream),
 	}, res.Events)
-	t.Logf("with 1 MiB on each stream: %s", strings.Join(res.Events, "; "))
+	t.Logf("with %d bytes on each stream: %s", pipes.EachStream, strings.Join(res.Events, "; "))
 }
 
 func TestExitErrorStderrIsPartial(t *testing.T) {
@@ -56,7 +57,9 @@ func TestExitErrorStderrIsPartial(t *testing.T) {
 	assert.Equal(t, pipes.LongStderr, long)
 	assert.True(t, noted)
 	assert.Equal(t, "Stderr set: 0 bytes kept", res.Events[1])
-	t.Logf("%s; %s", res.Events[0], res.Events[1])
+	if !t.Failed() {
+		t.Logf("%s; %s", res.Events[0], res.Events[1])
+	}
 }
 
 func TestCombinedOutputInterleaves(t *testing.T) {
@@ -74,7 +77,9 @@ func TestRunConnectsDevNullAndExtraFiles(t *testing.T) {
 	assert.Equal(t, "fd1=/dev/null", res.Events[1])
 	assert.True(t, strings.HasPrefix(res.Events[2], "fd2=pipe:"), res.Events[2])
 	assert.Equal(t, []string{"fd3=/etc/hostname", "fd4=/etc/passwd"}, res.Events[3:])
-	t.Logf("the grandchild's descriptors: %s", strings.Join(res.Events, " "))
+	if !t.Failed() {
+		t.Logf("the grandchild's descriptors: %s", strings.Join(res.Events, " "))
+	}
 }
 
 func TestRunOutputCombinedOutputReap(t *testing.T) {
@@ -101,16 +106,22 @@ func TestListenerHandoff(t *testing.T) {
 
 // TestFixedCodeIsSafeToCopy drives every fixed method through its error
 // paths and finds nothing left behind: each waits for what it started and
-// closes what it opened. The last case is the control: code that starts a
-// child and never waits must be caught.
+// closes what it opened. The last path is the control: code that starts a
+// child and never waits must be caught. The paths run one after another
+// in one child, so its bound is FinishBound for each.
 func TestFixedCodeIsSafeToCopy(t *testing.T) {
-	res := run(t, pipes.ErrorPaths)
+	t.Parallel()
+	paths := pipes.ErrorPathCount()
+	res := childproc.Run(t, pipes.ErrorPaths, childproc.Timeout(time.Duration(paths+1)*childproc.FinishBound))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
-	require.NotEmpty(t, res.Events)
-	control := res.Events[len(res.Events)-1]
-	for _, e := range res.Events[:len(res.Events)-1] {
+	require.Len(t, res.Events, paths+1)
+	for _, e := range res.Events[:paths] {
 		assert.True(t, strings.HasSuffix(e, ": nothing left behind"), e)
 	}
-	assert.True(t, strings.HasPrefix(control, "control, Start without Wait: 1 "), "the audit catches a child never waited for: %s", control)
-	t.Logf("%d error paths left nothing behind; the control was caught: %s", len(res.Events)-1, control)
+	control := res.Events[paths]
+	assert.True(t, strings.HasPrefix(control, pipes.AuditControl+": 1 running child(ren)"),
+		"the audit catches a child never waited for: %s", control)
+	if !t.Failed() {
+		t.Logf("%d error paths left nothing behind; the audit caught the control: %s", paths, control)
+	}
 }

@@ -3,11 +3,14 @@
 package pipes
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"time"
 )
 
@@ -125,4 +128,115 @@ func (Fixed) NotifyDone(helper *exec.Cmd) ([]byte, error) {
 	w.WriteString("done")
 	w.Close()
 	return io.ReadAll(r)
+}
+
+// ReadLines runs cmd and returns the lines it wrote to stdout.
+//
+// It checks sc.Err() when Scan stops: a line too long for the Scanner
+// (bufio.ErrTooLong) is reported, not taken for EOF. And it keeps
+// draining the pipe, so that the child can write the rest and exit, before
+// it calls Wait. A larger limit (sc.Buffer) only moves the line that
+// trips it.
+func (Fixed) ReadLines(cmd *exec.Cmd) ([]string, error) {
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var lines []string
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		if _, drainErr := io.Copy(io.Discard, stdout); drainErr != nil {
+			return lines, stopAndReap(cmd, errors.Join(err, drainErr))
+		}
+		return lines, errors.Join(err, cmd.Wait())
+	}
+	return lines, cmd.Wait()
+}
+
+// RunSession runs cmd with a client's session as its input, and ends the
+// session once the command has ended.
+//
+// The copy from the session is ours, not os/exec's: Wait waits for the
+// child alone and closes the pipe. Closing the session then ends the
+// copy's Read (it does for a net.Conn and an io.Pipe), and the copy is
+// waited for. Go 1.27's os/exec documents this recipe under Cmd.Stdin.
+func (Fixed) RunSession(cmd *exec.Cmd, session io.ReadCloser) error {
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		session.Close()
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		session.Close()
+		return err
+	}
+	copied := make(chan struct{})
+	go func() {
+		io.Copy(stdin, session)
+		stdin.Close()
+		close(copied)
+	}()
+	err = cmd.Wait()
+	session.Close()
+	<-copied
+	return err
+}
+
+// Search runs cmd, a search program, for pattern and returns its output.
+//
+// The pattern is checked before anything is opened. From StdoutPipe on,
+// only Start (or Wait) closes the two ends; closing the reader it returns
+// would close one of them.
+func (Fixed) Search(cmd *exec.Cmd, pattern string) ([]byte, error) {
+	if err := checkPattern(pattern); err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Args = append(cmd.Args, pattern)
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(stdout)
+	if err != nil {
+		return nil, stopAndReap(cmd, err)
+	}
+	return out, cmd.Wait()
+}
+
+// RunInteractive runs a program that talks to the user, such as an editor
+// or a prompt, on this program's terminal.
+//
+// Stdin is connected too: an *os.File is handed to the child as it is,
+// so the program reads the user's terminal.
+func (Fixed) RunInteractive(cmd *exec.Cmd) error {
+	cmd.Stdin = os.Stdin
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}
+
+// HandOver starts server with l, and tells it which descriptor that is.
+// The server runs on; the caller waits for it.
+//
+// It tells the server the number the descriptor will have there:
+// ExtraFiles[i] is descriptor 3+i in the child (exec.go, Cmd.ExtraFiles).
+func (Fixed) HandOver(server *exec.Cmd, l *net.TCPListener) error {
+	f, err := l.File()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fd := 3 + len(server.ExtraFiles)
+	server.ExtraFiles = append(server.ExtraFiles, f)
+	server.Args = append(server.Args, "--listen-fd", strconv.Itoa(fd))
+	return server.Start()
 }

@@ -18,10 +18,20 @@ func TestReadAfterWait(t *testing.T) { catalog.Prove(t, proofs.ReadAfterWait) }
 
 func TestDrainInTurn(t *testing.T) { catalog.Prove(t, proofs.DrainInTurn) }
 
+func TestScannerGivesUp(t *testing.T) { catalog.Prove(t, proofs.ScannerGivesUp) }
+
 func TestStdinNeverClosed(t *testing.T) { catalog.Prove(t, proofs.StdinNeverClosed) }
+
+func TestBlockingStdin(t *testing.T) { catalog.Prove(t, proofs.BlockingStdin) }
+
+func TestStdinDevNull(t *testing.T) { catalog.Prove(t, proofs.StdinDevNull) }
 
 func TestBackgroundHoldsPipe(t *testing.T) { catalog.Prove(t, proofs.BackgroundHoldsPipe) }
 
 func TestStderrLost(t *testing.T) { catalog.Prove(t, proofs.StderrLost) }
 
+func TestPipeBeforeCheck(t *testing.T) { catalog.Prove(t, proofs.PipeBeforeCheck) }
+
 func TestLeakedDescriptor(t *testing.T) { catalog.Prove(t, proofs.LeakedDescriptor) }
+
+func TestExtraFilesNumber(t *testing.T) { catalog.Prove(t, proofs.ExtraFilesNumber) }

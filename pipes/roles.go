@@ -3,6 +3,7 @@
 package pipes
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"net"
@@ -23,6 +24,11 @@ type code interface {
 	RunScript(cmd *exec.Cmd) ([]byte, error)
 	FailureReason(cmd *exec.Cmd) string
 	NotifyDone(helper *exec.Cmd) ([]byte, error)
+	ReadLines(cmd *exec.Cmd) ([]string, error)
+	RunSession(cmd *exec.Cmd, session io.ReadCloser) error
+	Search(cmd *exec.Cmd, pattern string) ([]byte, error)
+	RunInteractive(cmd *exec.Cmd) error
+	HandOver(server *exec.Cmd, l *net.TCPListener) error
 }
 
 var lesson = role.Lesson[code]{Broken: Broken{}, Fixed: Fixed{}}
@@ -111,6 +117,30 @@ var server = lesson.Role("server", func([]string) int {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		return 1
 	}
+	return answerWithPID(l)
+})
+
+// fdServer is server told its listener's descriptor: "--listen-fd n".
+var fdServer = lesson.Role("fd-server", func(args []string) int {
+	if len(args) != 2 || args[0] != "--listen-fd" {
+		fmt.Fprintln(os.Stderr, "server: usage: --listen-fd n")
+		return 2
+	}
+	fd, err := strconv.Atoi(args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		return 2
+	}
+	l, err := net.FileListener(os.NewFile(uintptr(fd), "listener"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "server: fd %d: %v\n", fd, err)
+		return 1
+	}
+	return answerWithPID(l)
+})
+
+// answerWithPID answers each connection with this process's pid.
+func answerWithPID(l net.Listener) int {
 	for {
 		conn, err := l.Accept()
 		if err != nil {
@@ -119,6 +149,52 @@ var server = lesson.Role("server", func([]string) int {
 		fmt.Fprintf(conn, "%d", os.Getpid())
 		conn.Close()
 	}
+}
+
+// logger writes LinesBefore short lines, one line of LongLine bytes, and
+// LinesAfter short lines, in one write, as a program flushing its output
+// buffer does.
+var logger = lesson.Role("logger", func([]string) int {
+	var out strings.Builder
+	for i := range LinesBefore {
+		fmt.Fprintf(&out, "line %d\n", i)
+	}
+	out.WriteString(strings.Repeat("x", LongLine) + "\n")
+	for i := range LinesAfter {
+		fmt.Fprintf(&out, "line %d\n", LinesBefore+1+i)
+	}
+	if _, err := os.Stdout.WriteString(out.String()); err != nil {
+		return 1
+	}
+	return 0
+})
+
+// shell reads commands from its stdin, one a line, and exits at "exit" or
+// at the end of its input.
+var shell = lesson.Role("shell", func([]string) int {
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		if sc.Text() == "exit" {
+			return 0
+		}
+	}
+	return 0
+})
+
+// prompt asks the user to confirm, as apt-get or an installer does. It
+// exits 0 on "y", 1 on any other answer, and NoAnswer when its stdin ends
+// before an answer.
+var prompt = lesson.Role("prompt", func([]string) int {
+	fmt.Print("Proceed? [y/N] ")
+	answer, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil {
+		fmt.Println()
+		return NoAnswer
+	}
+	if strings.TrimSpace(answer) != "y" {
+		return 1
+	}
+	return 0
 })
 
 // report ends a scenario: the byte count on success, the error otherwise.

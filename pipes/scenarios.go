@@ -6,8 +6,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"os"
 	"os/exec"
+	"runtime/debug"
+	"strconv"
 	"strings"
+	"time"
 
 	"procbugs/helpers/role"
 )
@@ -101,3 +107,152 @@ var LeakedDescriptor = lesson.Pair("leaked-descriptor", func(c code, _ []string)
 	role.Emitf("read %q, then EOF", got)
 	return 0
 })
+
+// The logger's output: a few short lines, one line longer than a
+// bufio.Scanner takes (bufio.MaxScanTokenSize, 64 KiB), and more short
+// lines than a pipe holds.
+const (
+	LinesBefore = 3
+	LongLine    = 100_000
+	LinesAfter  = 10_000
+)
+
+// ScannerGivesUp reads a logger's output line by line.
+var ScannerGivesUp = lesson.Pair("scanner-gives-up", func(c code, _ []string) int {
+	cmd := role.Command(logger)
+	lines, err := c.ReadLines(cmd)
+	role.Emitf("%d lines, error: %v; the logger: %v", len(lines), err, cmd.ProcessState)
+	return 0
+})
+
+// SessionWaitDelay is the WaitDelay the caller of RunSession sets. It is
+// as short as shows that no WaitDelay helps.
+const SessionWaitDelay = 10 * time.Millisecond
+
+// ExitCommand is what the client types: the shell exits on it.
+const ExitCommand = "exit\n"
+
+// BlockingStdin runs a shell for a client connected over TCP. The client
+// types what this process reads on its stdin, and stays connected.
+var BlockingStdin = lesson.Pair("blocking-stdin", func(c code, _ []string) int {
+	session, client, err := connect()
+	if err != nil {
+		role.Emitf("error: %v", err)
+		return 1
+	}
+	defer client.Close()
+	go io.Copy(client, os.Stdin)
+	cmd := role.Command(shell)
+	cmd.WaitDelay = SessionWaitDelay
+	err = c.RunSession(cmd, session)
+	role.Emitf("the session ended: %v; the shell: %v", err, cmd.ProcessState)
+	return 0
+})
+
+// connect returns the two ends of a TCP connection on the loopback: the
+// server's session and the client.
+func connect() (session, client net.Conn, err error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer l.Close()
+	client, err = net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		return nil, nil, err
+	}
+	if session, err = l.Accept(); err != nil {
+		client.Close()
+		return nil, nil, err
+	}
+	return session, client, nil
+}
+
+// Rejected is how many searches PipeBeforeCheck turns down.
+const Rejected = 100
+
+// PipeBeforeCheck turns down Rejected searches for an empty pattern, with
+// the garbage collector off, as a busy process is between two
+// collections. Then it waits for the end of its stdin, so that the parent
+// can count its descriptors.
+var PipeBeforeCheck = lesson.Pair("pipe-before-check", func(c code, _ []string) int {
+	debug.SetGCPercent(-1)
+	var err error
+	for range Rejected {
+		_, err = c.Search(exec.Command("grep", "-n"), "")
+	}
+	role.Emitf("rejected %d searches: %v", Rejected, err)
+	io.Copy(io.Discard, os.Stdin)
+	return 0
+})
+
+// NoAnswer is the prompt's exit status when its stdin ends before an
+// answer.
+const NoAnswer = 4
+
+// Answer is what the user has typed: it waits on the terminal before the
+// prompt asks.
+const Answer = "y\n"
+
+// StdinDevNull runs a prompt on this process's terminal: its stdin.
+var StdinDevNull = lesson.Pair("stdin-dev-null", func(c code, _ []string) int {
+	cmd := role.Command(prompt)
+	err := c.RunInteractive(cmd)
+	if cmd.ProcessState == nil {
+		role.Emitf("error: %v", err)
+		return 1
+	}
+	role.Emitf("the prompt: %v", cmd.ProcessState)
+	return 0
+})
+
+// ExtraFilesNumber hands a listener to a server, connects to it, and
+// reports who answered: the server, or nobody because it exited.
+var ExtraFilesNumber = lesson.Pair("extra-files-number", func(c code, _ []string) int {
+	l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		role.Emitf("error: %v", err)
+		return 1
+	}
+	defer l.Close()
+	server := role.Command(fdServer)
+	var complaint bytes.Buffer
+	server.Stderr = &complaint
+	if err := c.HandOver(server, l); err != nil {
+		role.Emitf("error: %v", err)
+		return 1
+	}
+	role.Emitf("told the server %s", strings.Join(server.Args[1:], " "))
+	exited := make(chan error, 1)
+	go func() { exited <- server.Wait() }()
+
+	// The connection waits in the listener's queue until someone accepts
+	// it. Only the server can: this process never calls Accept.
+	conn, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		server.Process.Kill()
+		<-exited
+		role.Emitf("error: %v", err)
+		return 1
+	}
+	defer conn.Close()
+	answered := make(chan string, 1)
+	go func() { who, _ := io.ReadAll(conn); answered <- string(who) }()
+	select {
+	case err := <-exited:
+		role.Emitf("the server exited (%v): %s", err, strings.TrimSpace(complaint.String()))
+	case who := <-answered:
+		role.Emitf("the server answered: it is %s", whose(who, server.Process.Pid))
+		server.Process.Kill()
+		<-exited
+	}
+	return 0
+})
+
+// whose names the answer: the server's pid, or what else came.
+func whose(answer string, server int) string {
+	if answer == strconv.Itoa(server) {
+		return "the server's own pid"
+	}
+	return fmt.Sprintf("%q, not the server's pid %d", answer, server)
+}

@@ -23,7 +23,7 @@ var claims = []catalog.Claim{
 			"and the writer making no progress; at once: 200000 + 200000 bytes",
 		Test: "pipes.TestDrainInTurn"},
 	{ID: "C027", Source: "000 §2", Text: "Output and CombinedOutput do the draining for you",
-		Verdict: catalog.True, Observed: "1 MiB on each stream: Output 1048576 bytes, CombinedOutput 2097152 bytes, no hang",
+		Verdict: catalog.True, Observed: "200000 bytes on each stream, stderr first: Output 200000 bytes, CombinedOutput 400000 bytes, no hang",
 		Test: "pipes.TestOutputDrainsBoth"},
 	{ID: "C028", Source: "001 Q5", Text: "Output puts stderr in *ExitError.Stderr on failure",
 		Verdict: catalog.Imprecise, Observed: "nil cmd.Stderr: 200000 bytes cut to the first and last 32 KiB with an 'omitting' note; cmd.Stderr set: 0 bytes; Run: 0 bytes",
@@ -38,7 +38,9 @@ var claims = []catalog.Claim{
 		Verdict: catalog.True, Observed: "after each call the child's /proc entry is gone: reaped, not a zombie",
 		Test: "pipes.TestRunOutputCombinedOutputReap"},
 	{ID: "C051", Source: "000 §6; 001 Q19", Text: "ExtraFiles[i] becomes descriptor 3+i in the child",
-		Verdict: catalog.True, Observed: "fd3=/etc/hostname fd4=/etc/passwd", Test: "pipes.TestRunConnectsDevNullAndExtraFiles"},
+		Verdict: catalog.True, Observed: "fd3=/etc/hostname fd4=/etc/passwd; a listener in ExtraFiles[0] serves from fd 3, " +
+			"and a server told the parent's number for it finds no listener there and exits 1",
+		Test: "pipes.TestRunConnectsDevNullAndExtraFiles, pipes.TestExtraFilesNumber"},
 	{ID: "C052", Source: "000 §6; 001 Q19", Text: "A listener passed through ExtraFiles works with net.FileListener(os.NewFile(3, ...)); both processes share it",
 		Verdict: catalog.True, Observed: "with the parent not accepting, the grandchild answers all 20 connections on fd 3; " +
 			"with the grandchild stopped, the parent answers all 20 on the same socket",

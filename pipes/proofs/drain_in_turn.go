@@ -41,7 +41,7 @@ var DrainInTurn = catalog.Entry{
     participant W as writer (child)
     W->>W: write stderr: pipe full, blocked
     P->>P: ReadAll(stdout): waits for EOF
-    Note over P,W: stdout never closes, stderr never drains`,
+    Note over P,W: each waits for the other, for ever`,
 }
 
 // The fixed code's stderr reader drains the pipe whenever it fills, so the

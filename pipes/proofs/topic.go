@@ -20,9 +20,14 @@ func init() {
 		WaitBeforeRead,
 		ReadAfterWait,
 		DrainInTurn,
+		ScannerGivesUp,
 		StdinNeverClosed,
+		BlockingStdin,
+		StdinDevNull,
 		BackgroundHoldsPipe,
 		StderrLost,
+		PipeBeforeCheck,
 		LeakedDescriptor,
+		ExtraFilesNumber,
 	}, claims)
 }
