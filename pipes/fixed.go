@@ -240,3 +240,14 @@ func (Fixed) HandOver(server *exec.Cmd, l *net.TCPListener) error {
 	server.Args = append(server.Args, "--listen-fd", strconv.Itoa(fd))
 	return server.Start()
 }
+
+// LineFilter makes the command for a filter that answers each line of
+// input with a line of output, such as tr or a REPL, for a caller that
+// waits for each answer before it sends more.
+//
+// It runs the filter under stdbuf -oL, which has the C library flush at
+// every newline. Programs that do their own buffering need their own
+// switch instead (python3 -u, grep --line-buffered), or a pseudo-terminal.
+func (Fixed) LineFilter(name string, args ...string) *exec.Cmd {
+	return exec.Command("stdbuf", append([]string{"-oL", name}, args...)...)
+}

@@ -35,3 +35,5 @@ func TestPipeBeforeCheck(t *testing.T) { catalog.Prove(t, proofs.PipeBeforeCheck
 func TestLeakedDescriptor(t *testing.T) { catalog.Prove(t, proofs.LeakedDescriptor) }
 
 func TestExtraFilesNumber(t *testing.T) { catalog.Prove(t, proofs.ExtraFilesNumber) }
+
+func TestBlockBuffered(t *testing.T) { catalog.Prove(t, proofs.BlockBuffered) }

@@ -29,6 +29,7 @@ type code interface {
 	Search(cmd *exec.Cmd, pattern string) ([]byte, error)
 	RunInteractive(cmd *exec.Cmd) error
 	HandOver(server *exec.Cmd, l *net.TCPListener) error
+	LineFilter(name string, args ...string) *exec.Cmd
 }
 
 var lesson = role.Lesson[code]{Broken: Broken{}, Fixed: Fixed{}}

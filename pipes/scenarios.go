@@ -3,6 +3,7 @@
 package pipes
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -256,3 +257,30 @@ func whose(answer string, server int) string {
 	}
 	return fmt.Sprintf("%q, not the server's pid %d", answer, server)
 }
+
+// Question is the line the parent sends the filter, tr, which answers it
+// in capitals.
+const Question = "is anyone there?"
+
+// BlockBuffered asks a filter one question and waits for its answer.
+var BlockBuffered = lesson.Pair("block-buffered", func(c code, _ []string) int {
+	cmd := c.LineFilter("tr", "a-z", "A-Z")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return report(0, err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return report(0, err)
+	}
+	if err := cmd.Start(); err != nil {
+		return report(0, err)
+	}
+	fmt.Fprintln(stdin, Question)
+	role.Emit("asked")
+	answer, err := bufio.NewReader(stdout).ReadString('\n')
+	role.Emitf("answer %q, error %v", answer, err)
+	stdin.Close()
+	role.Emitf("the filter: %v", cmd.Wait())
+	return 0
+})

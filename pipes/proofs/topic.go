@@ -21,6 +21,7 @@ func init() {
 		ReadAfterWait,
 		DrainInTurn,
 		ScannerGivesUp,
+		BlockBuffered,
 		StdinNeverClosed,
 		BlockingStdin,
 		StdinDevNull,

@@ -1,0 +1,96 @@
+//go:build unix
+
+package proofs
+
+import (
+	"fmt"
+	"os/exec"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"procbugs/helpers/catalog"
+	"procbugs/helpers/childproc"
+	"procbugs/helpers/procfs"
+	"procbugs/helpers/role"
+	"procbugs/pipes"
+)
+
+// BlockBuffered is the "live" output that arrives only at the end.
+var BlockBuffered = catalog.Entry{
+	ID:    "pipes/block-buffered",
+	Title: "A filter's answer stays in its C library's buffer when its stdout is a pipe",
+	Symptom: "A tool that prints each line at once in a terminal says nothing when a Go program reads " +
+		"it: the \"live\" log arrives all at once when the tool exits, and a caller that waits for one " +
+		"answer waits for ever.",
+	Cause: "The C library buffers stdout by line only on a terminal. On a pipe it buffers blocks of " +
+		"4 KiB or more and writes them when the block fills, on fflush, or at exit. The child has the " +
+		"answer; the parent cannot have it.",
+	Fix: "Ask the child for line buffering: stdbuf -oL for programs that use the C library's stdio, " +
+		"their own switch for others (python3 -u, grep --line-buffered), or a pseudo-terminal.",
+	Refs:  []string{"go-cmd/cmd#90", "joewalnes/websocketd#400"},
+	Func:  "LineFilter",
+	Test:  "TestBlockBuffered",
+	Tree:  true,
+	Roles: pipes.BlockBuffered,
+	Broken: catalog.Half{
+		Says:  "tr has read the question and written nothing, and waits for more input",
+		Prove: proveAnswerBuffered,
+	},
+	Fixed: catalog.Half{
+		Says:  "under stdbuf -oL the answer comes as soon as the question has gone",
+		Prove: proveAnswerArrives,
+	},
+	Diagram: `sequenceDiagram
+    participant P as parent
+    participant F as tr (filter)
+    P->>F: is anyone there?
+    F->>F: IS ANYONE THERE? kept in its stdio buffer
+    Note over P: reads stdout: nothing comes
+    Note over F: reads stdin: waits for more
+    Note over P,F: fixed: stdbuf -oL, tr writes at the newline`,
+}
+
+func needStdbuf(t childproc.T, r role.Role) {
+	if _, err := exec.LookPath("stdbuf"); err != nil {
+		childproc.SkipWith(t, "the fix runs the filter under stdbuf, from GNU coreutils: "+err.Error(), r)
+	}
+}
+
+// The filter has read the question (its stdin is empty again and it
+// asks for more) and has written nothing at all. A filter that flushes at
+// the newline writes before it reads again, so it is never seen asleep in
+// that read with nothing written.
+func proveAnswerBuffered(t childproc.T, r role.Role) {
+	needStdbuf(t, r)
+	p := childproc.Start(t, r)
+	filter := p.AwaitChild(t)
+	p.Await(t, "asked")
+	question := int64(len(pipes.Question) + 1)
+	var io procfs.IO
+	p.Until(t, "the filter has read the question and waits to read more", func() bool {
+		queued, err := procfs.PipeQueued(filter, 0)
+		io = procfs.ReadIO(filter)
+		return err == nil && queued == 0 && io.Read >= question && procfs.SleepsIn(filter, procfs.PipeRead)
+	})
+	unread, err := procfs.PipeQueued(filter, 1)
+	require.NoError(t, err)
+	where := procfs.SleepingIn(filter, procfs.PipeRead)
+	res := p.Stop(t)
+	assert.Zero(t, io.Written, "the filter wrote nothing")
+	assert.Zero(t, unread, "its stdout pipe is empty")
+	assert.Equal(t, []string{"asked"}, res.Events, "no answer reached the parent")
+	if !t.Failed() {
+		t.Logf("tr %d read the %d-byte question and sleeps in %s waiting for more; it wrote 0 bytes and its stdout pipe is empty: the answer is in its buffer",
+			filter, question, where)
+	}
+}
+
+func proveAnswerArrives(t childproc.T, r role.Role) {
+	needStdbuf(t, r)
+	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	require.Equal(t, 0, res.ExitCode, res.Stderr)
+	answer := fmt.Sprintf("answer %q, error <nil>", "IS ANYONE THERE?\n")
+	require.Equal(t, []string{"asked", answer, "the filter: <nil>"}, res.Events)
+	t.Logf("%s, before stdin was closed; then %s", answer, res.LastEvent())
+}
