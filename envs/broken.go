@@ -113,3 +113,70 @@ func (Broken) InheritedListener() (net.Listener, error) {
 	f := os.NewFile(uintptr(fd), "listener")
 	return net.FileListener(f)
 }
+
+// RunHook runs the hook script at path and returns its output.
+//
+// When exec fails, the kernel's error names the script, not what is
+// missing: a #! interpreter that is not there, or "/bin/sh\r" from a file
+// saved with CRLF line ends, gives "no such file or directory" for a script
+// that exists; a script with no #! line gives "exec format error". A shell
+// would run that one with sh; os/exec does not.
+func (Broken) RunHook(path string) ([]byte, error) {
+	return exec.Command(path).Output()
+}
+
+// SearchLogs returns the lines of dir's *.log files that match pattern.
+//
+// exec.Command("grep", pattern, "*.log") finds nothing: no shell runs, so
+// grep is handed a file named "*.log" (and "|" would be an argument too).
+// Handing the line to sh expands the "*", and runs whatever else the
+// pattern says: a pattern is data, pasted here into a program.
+func (Broken) SearchLogs(dir, pattern string) ([]byte, error) {
+	cmd := exec.Command("sh", "-c", "grep -h "+pattern+" *.log")
+	cmd.Dir = dir
+	return cmd.Output()
+}
+
+// RunTool runs the tool name from toolsDir, which comes first in the
+// PATH the tool is given.
+//
+// exec.Command looks name up at once, in this process's PATH: the PATH in
+// cmd.Env is the child's, and plays no part in the lookup. Another tool of
+// the same name runs, or none is found.
+func (Broken) RunTool(name, toolsDir string) ([]byte, error) {
+	path := toolsDir + string(os.PathListSeparator) + os.Getenv("PATH")
+	cmd := exec.Command(name)
+	cmd.Env = append(cmd.Environ(), "PATH="+path)
+	return cmd.Output()
+}
+
+// Diff returns the diff between revisions base and head of the git
+// repository repo; the revisions come from the user.
+//
+// A revision that starts with "-" is an option to git: base
+// "--output=/some/file" makes git write the diff over that file.
+func (Broken) Diff(repo, base, head string) ([]byte, error) {
+	return exec.Command("git", "-C", repo, "diff", base, head).Output()
+}
+
+// AskModel runs cmd, a command-line client, with the prompt, and returns
+// its answer.
+//
+// The kernel refuses any one argument (or environment entry) longer than
+// 32 pages, 128 KiB with 4 KiB pages, whatever the total: a large prompt
+// fails with "argument list too long" before the program runs.
+func (Broken) AskModel(cmd *exec.Cmd, prompt string) ([]byte, error) {
+	cmd.Args = append(cmd.Args, "-p", prompt)
+	return cmd.Output()
+}
+
+// RunInDir runs cmd in dir, with vars added to its environment.
+//
+// os.Environ() holds this process's PWD. The child runs in dir but its
+// $PWD names the parent's directory, and a program that trusts $PWD (make's
+// $(PWD), a script) works in the wrong place.
+func (Broken) RunInDir(cmd *exec.Cmd, dir string, vars ...string) ([]byte, error) {
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), vars...)
+	return cmd.Output()
+}

@@ -182,25 +182,21 @@ var ExecutableDeleted = lesson.Role("executable-deleted", func(args []string) in
 	return 0
 })
 
-// ErrorPaths runs one case of ErrorPathCases, named by args[0], under
-// role.Audit, and reports what it left behind in this process: the fixed
-// methods that start a process or take over a descriptor, each driven
-// through a failure (or, where the method hands on what it made, through
-// the caller's part), and a control that the audit must catch. For the
-// InheritedListener cases the parent passes a listening socket as
-// descriptor ListenFD, named by LISTEN_FD.
-var ErrorPaths = lesson.Role("error-paths", func(args []string) int {
+// ErrorPaths runs every case of ErrorPathCases, in order, each under
+// role.Audit, and reports what each left behind in this process as
+// "case: leak": the fixed methods that start a process or take over a
+// descriptor, each driven through a failure (or, where the method hands on
+// what it made, through the caller's part), and last a control that the
+// audit must catch. For the InheritedListener cases the parent passes a
+// listening socket as descriptor ListenFD, named by LISTEN_FD.
+var ErrorPaths = lesson.Role("error-paths", func([]string) int {
 	for _, c := range errorPaths {
-		if c.name == args[0] {
-			role.Emitf("%v", role.Audit(c.call))
-			if forgotten != nil {
-				forgotten.Wait() // the control's child, reaped once the audit has looked
-			}
-			return 0
-		}
+		role.Emitf("%s: %v", c.name, role.Audit(c.call))
 	}
-	role.Emitf("error: no case %q", args[0])
-	return 2
+	if forgotten != nil {
+		forgotten.Wait() // the control's child, reaped once the audit has looked
+	}
+	return 0
 })
 
 // ControlCase is the case of ErrorPaths the audit must catch: code that
@@ -236,13 +232,9 @@ var errorPaths = []struct {
 	{"RunWorker with a child that fails", func() { audited.RunWorker(role.Command(failer)) }},
 	{"RunLocalTool with no such tool", func() { audited.RunLocalTool("procbugs-no-such-tool") }},
 	{"RunLocalTool with a tool that fails", func() {
-		dir, err := toolDir()
-		if err != nil {
-			role.Emitf("error: %v", err)
-			return
-		}
-		defer os.RemoveAll(dir)
-		inDir(dir, func() { audited.RunLocalTool(ToolName) })
+		inTempDir(map[string]string{ToolName: failingScript}, func(dir string) {
+			inDir(dir, func() { audited.RunLocalTool(ToolName) })
+		})
 	}},
 	{"InheritedListener then the caller closes it", func() {
 		if ln, err := audited.InheritedListener(); err == nil {
@@ -257,6 +249,31 @@ var errorPaths = []struct {
 		os.Setenv("LISTEN_FD", "1000")
 		audited.InheritedListener()
 	}},
+	{"RunHook with no such script", func() { audited.RunHook("/nonexistent/hook.sh") }},
+	{"RunHook with the interpreter missing", func() { runHook(Hooks[1].Text) }},
+	{"RunHook with CRLF line ends", func() { runHook(Hooks[2].Text) }},
+	{"RunHook with no #! line and a script that fails", func() { runHook("exit 3\n") }},
+	{"RunHook with a script that fails", func() { runHook(failingScript) }},
+	{"SearchLogs with no log files", func() {
+		inTempDir(nil, func(dir string) { audited.SearchLogs(dir, LogPattern) })
+	}},
+	{"SearchLogs with no match", func() {
+		inTempDir(map[string]string{"app.log": AppLog}, func(dir string) { audited.SearchLogs(dir, Payload) })
+	}},
+	{"RunTool with no such tool", func() { audited.RunTool("procbugs-no-such-tool", "/nonexistent") }},
+	{"RunTool with a tool that fails", func() {
+		inTempDir(map[string]string{PathTool: failingScript}, func(dir string) { audited.RunTool(PathTool, dir) })
+	}},
+	{"Diff with a revision that starts with a dash", func() { audited.Diff(os.TempDir(), OutputOption+"/dev/null", "HEAD") }},
+	{"Diff outside a repository", func() {
+		inTempDir(nil, func(dir string) { audited.Diff(dir, "HEAD~1", "HEAD") })
+	}},
+	{"AskModel with the program missing", func() { audited.AskModel(missing(), strings.Repeat("x", 1<<20)) }},
+	{"AskModel with a client that fails before it reads", func() {
+		audited.AskModel(role.Command(failer), strings.Repeat("x", 1<<20))
+	}},
+	{"RunInDir with no such directory", func() { audited.RunInDir(role.Command(quitter), "/nonexistent/dir") }},
+	{"RunInDir with a child that fails", func() { audited.RunInDir(role.Command(failer), os.TempDir(), "CI=1") }},
 	{ControlCase, func() {
 		forgotten = role.Command(quitter)
 		audited.StartWithSetting(forgotten, "MODE", "x")
@@ -269,13 +286,30 @@ var forgotten *exec.Cmd
 // missing is a command whose program does not exist.
 func missing() *exec.Cmd { return exec.Command("/nonexistent/program") }
 
-// toolDir makes a directory that holds a tool which fails.
-func toolDir() (string, error) {
+// failingScript is a script that runs and fails.
+const failingScript = "#!/bin/sh\nexit 3\n"
+
+// inTempDir calls f with a new directory that holds files, by name, each
+// executable, and removes the directory afterwards.
+func inTempDir(files map[string]string, f func(dir string)) {
 	dir, err := os.MkdirTemp("", "procbugs-envs-")
 	if err != nil {
-		return "", err
+		role.Emitf("error: %v", err)
+		return
 	}
-	return dir, os.WriteFile(filepath.Join(dir, ToolName), []byte("#!/bin/sh\nexit 3\n"), 0o755)
+	defer os.RemoveAll(dir)
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o755); err != nil {
+			role.Emitf("error: %v", err)
+			return
+		}
+	}
+	f(dir)
+}
+
+// runHook runs a hook script that says text with audited.RunHook.
+func runHook(text string) {
+	inTempDir(map[string]string{"hook.sh": text}, func(dir string) { audited.RunHook(filepath.Join(dir, "hook.sh")) })
 }
 
 // inDir calls f with dir as the working directory.

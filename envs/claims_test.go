@@ -2,12 +2,14 @@ package envs_test
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -19,8 +21,8 @@ import (
 
 // The source texts' claims about the environment, argv[0] and LookPath
 // that no entry covers, each run in a child process; and the checks that
-// back an entry's Fix. The claims and their verdicts are in
-// proofs/claims.go.
+// back an entry's Cause or Fix (their roles are in checks.go). The claims
+// and their verdicts are in proofs/claims.go.
 
 func run(t *testing.T, r role.Role, opts ...childproc.Option) childproc.Result {
 	t.Helper()
@@ -190,31 +192,91 @@ func TestExecutableAfterDelete(t *testing.T) {
 }
 
 // TestFixedCodeIsSafeToCopy drives every fixed method that starts a
-// process or takes over a descriptor through its error paths, one child
-// each, and finds nothing left behind. The last case is the control: a
-// child started and never waited for must be caught.
+// process or takes over a descriptor through its error paths, one after
+// the other in one child, and finds nothing left behind. The last case is
+// the control: a child started and never waited for must be caught.
 func TestFixedCodeIsSafeToCopy(t *testing.T) {
 	t.Parallel()
-	for _, c := range envs.ErrorPathCases {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	f, err := ln.(*net.TCPListener).File()
+	require.NoError(t, err)
+	defer f.Close()
+	cases := envs.ErrorPathCases
+	res := childproc.Run(t, envs.ErrorPaths, childproc.ExtraFiles(f), childproc.Env("LISTEN_FD="+envs.ListenFD),
+		childproc.Timeout(time.Duration(len(cases))*childproc.FinishBound))
+	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
+	require.Len(t, res.Events, len(cases), "one report per case: %q", res.Events)
+	for i, c := range cases {
 		t.Run(c, func(t *testing.T) {
-			t.Parallel()
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			require.NoError(t, err)
-			defer ln.Close()
-			f, err := ln.(*net.TCPListener).File()
-			require.NoError(t, err)
-			defer f.Close()
-			res := run(t, envs.ErrorPaths, childproc.Args(c),
-				childproc.ExtraFiles(f), childproc.Env("LISTEN_FD="+envs.ListenFD))
-			require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
-			require.Len(t, res.Events, 1)
+			leak, ok := strings.CutPrefix(res.Events[i], c+": ")
+			require.True(t, ok, "the report of this case: %q", res.Events[i])
 			if c == envs.ControlCase {
-				require.True(t, strings.HasPrefix(res.Events[0], "1 "), "the audit catches a child never waited for: %s", res.Events[0])
-				t.Logf("the control was caught: %s", res.Events[0])
+				require.True(t, strings.HasPrefix(leak, "1 "), "the audit catches a child never waited for: %s", leak)
+				t.Logf("the control was caught: %s", leak)
 				return
 			}
-			require.Equal(t, "nothing left behind", res.Events[0])
+			require.Equal(t, "nothing left behind", leak)
 			t.Logf("%s: nothing left behind", c)
 		})
 	}
+}
+
+// TestArgLimitIsPerString starts a program with arguments four times the
+// longest single argument in all, and with one environment entry at and
+// one byte over that length (envs/arg-too-long).
+func TestArgLimitIsPerString(t *testing.T) {
+	t.Parallel()
+	res := run(t, envs.ArgLimits)
+	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
+	longest := envs.MaxArgLen()
+	require.Equal(t, []string{
+		fmt.Sprintf("%d arguments of %d bytes: ran", envs.ManyArgs, envs.ArgSize),
+		fmt.Sprintf("an environment entry of %d bytes: ran", longest),
+		fmt.Sprintf("an environment entry of %d bytes: error E2BIG", longest+1),
+	}, res.Events)
+	t.Logf("%d bytes of arguments in all started the program; one environment entry of %d bytes did not (E2BIG): "+
+		"the limit is per string", envs.ManyArgs*envs.ArgSize, longest+1)
+}
+
+// TestEndOfOptions sends the --output attack at git with --end-of-options
+// before it, and no check of the fixed code's (envs/leading-dash).
+func TestEndOfOptions(t *testing.T) {
+	t.Parallel()
+	repo := proofs.GitRepo(t, envs.EndOfOptions)
+	victim := filepath.Join(t.TempDir(), "config.yml")
+	proofs.WriteFile(t, victim, proofs.VictimText, 0o644)
+	res := run(t, envs.EndOfOptions, childproc.Args(repo, victim), childproc.Env(proofs.GitEnv...))
+	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
+	require.Equal(t, "git: error: exit status 128", res.LastEvent(), "git refused: %q", res.Events)
+	require.Len(t, res.Events, 2)
+	require.Contains(t, res.Events[0], "'"+envs.OutputOption+victim+"'", "git's message names the option it did not take")
+	after, err := os.ReadFile(victim)
+	require.NoError(t, err)
+	require.Equal(t, proofs.VictimText, string(after), "the file is untouched")
+	t.Logf("with --end-of-options before it, git refused %s...: %q, exit 128, and the file kept its content",
+		envs.OutputOption, res.Events[0])
+}
+
+// TestShellParameters searches the logs through sh with the pattern as a
+// positional parameter, for an ordinary pattern and for the payload that
+// sh -c with concatenation runs (envs/not-a-shell).
+func TestShellParameters(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	proofs.WriteFile(t, filepath.Join(dir, "app.log"), envs.AppLog, 0o644)
+	proofs.WriteFile(t, filepath.Join(dir, "db.log"), envs.DBLog, 0o644)
+	res := run(t, envs.ShellParameters, childproc.Args(dir))
+	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
+	require.Equal(t, []string{
+		"sh ERROR: ERROR disk full",
+		"sh ERROR: ERROR db down",
+		"sh ERROR: ok",
+		"sh " + envs.Payload + ": error: exit status 1",
+	}, res.Events)
+	_, err := os.Stat(filepath.Join(dir, envs.Injected))
+	require.True(t, os.IsNotExist(err), "nothing ran the payload's touch: %v", err)
+	t.Logf("with the pattern as $1, sh expanded *.log, grep matched the ERROR lines, and the payload %q was only a pattern "+
+		"that matched nothing", envs.Payload)
 }

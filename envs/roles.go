@@ -28,6 +28,12 @@ type code interface {
 	RunLocalTool(name string) ([]byte, error)
 	CheckGreeting(t *testing.T, name string)
 	InheritedListener() (net.Listener, error)
+	RunHook(path string) ([]byte, error)
+	SearchLogs(dir, pattern string) ([]byte, error)
+	RunTool(name, toolsDir string) ([]byte, error)
+	Diff(repo, base, head string) ([]byte, error)
+	AskModel(cmd *exec.Cmd, prompt string) ([]byte, error)
+	RunInDir(cmd *exec.Cmd, dir string, vars ...string) ([]byte, error)
 }
 
 var lesson = role.Lesson[code]{Broken: Broken{}, Fixed: Fixed{}}
@@ -93,6 +99,27 @@ func probeLine(action string) string {
 var failer = lesson.Role("failer", func([]string) int {
 	fmt.Fprintln(os.Stderr, "failer: giving up")
 	return 1
+})
+
+// client is a command-line client in the manner of an LLM's: "-p TEXT"
+// gives it the prompt, "-p -" says to read the prompt from stdin. It
+// prints how many bytes of prompt it got, and from where.
+var client = lesson.Role("client", func(args []string) int {
+	if len(args) != 2 || args[0] != "-p" {
+		fmt.Fprintln(os.Stderr, "usage: client -p PROMPT | -p -")
+		return 2
+	}
+	if args[1] != "-" {
+		fmt.Printf("read %d bytes from argv\n", len(args[1]))
+		return 0
+	}
+	n, err := io.Copy(io.Discard, os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "client:", err)
+		return 1
+	}
+	fmt.Printf("read %d bytes from stdin\n", n)
+	return 0
 })
 
 // quitter exits at once, successfully.

@@ -3,10 +3,14 @@ package envs
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"procbugs/helpers/role"
@@ -272,5 +276,164 @@ var InheritedFD = lesson.Pair("inherited-fd", func(c code, _ []string) int {
 	role.Emitf("serving on %s", ln.Addr())
 	out, err := role.Command(probe, "env:LISTEN_FD", "sockets").Output()
 	reportOutput("helper", out, err)
+	return 0
+})
+
+// reportResult emits what a grandchild printed and how it ended: its
+// error, or "ok".
+func reportResult(who string, out []byte, err error) {
+	reportOutput(who, out, err)
+	if err == nil {
+		role.Emitf("%s: ok", who)
+	}
+}
+
+// errnoName names the errno behind err, for the exec failures the
+// scenarios provoke: " ENOENT", or "" for none of those.
+func errnoName(err error) string {
+	for _, e := range []struct {
+		errno syscall.Errno
+		name  string
+	}{{syscall.ENOENT, "ENOENT"}, {syscall.ENOEXEC, "ENOEXEC"}, {syscall.E2BIG, "E2BIG"}} {
+		if errors.Is(err, e.errno) {
+			return " " + e.name
+		}
+	}
+	return ""
+}
+
+// HookOutput is what every hook of ScriptNotFound prints when it runs.
+const HookOutput = "hook ran"
+
+// MissingInterpreter is where FreeBSD and Homebrew install bash; a Linux
+// system has it in /bin.
+const MissingInterpreter = "/usr/local/bin/bash"
+
+// Hooks are the scripts ScriptNotFound runs, by file name: one that works,
+// then three that exist, are executable, and still cannot be executed.
+var Hooks = []struct{ Name, Text string }{
+	{"plain.sh", "#!/bin/sh\necho " + HookOutput + "\n"},
+	{"from-bsd.sh", "#!" + MissingInterpreter + "\necho " + HookOutput + "\n"},
+	{"crlf.sh", "#!/bin/sh\r\necho " + HookOutput + "\r\n"},
+	{"no-shebang.sh", "echo " + HookOutput + "\n"},
+}
+
+// ScriptNotFound runs each hook script given in args with c.RunHook.
+var ScriptNotFound = lesson.Pair("script-not-found", func(c code, args []string) int {
+	for _, path := range args {
+		out, err := c.RunHook(path)
+		name := filepath.Base(path)
+		if err != nil {
+			role.Emitf("%s: error%s: %v", name, errnoName(err), err)
+			continue
+		}
+		role.Emitf("%s: ran: %s", name, strings.TrimSpace(string(out)))
+	}
+	return 0
+})
+
+// The log files NotAShell searches, the pattern it looks for, and a
+// pattern with a command in it, which would leave the file Injected.
+const (
+	AppLog     = "ERROR disk full\nINFO started\n"
+	DBLog      = "INFO connected\nERROR db down\n"
+	LogPattern = "ERROR"
+	Payload    = "x; touch injected #"
+	Injected   = "injected"
+)
+
+// NotAShell searches the *.log files of the directory args[0]: first as
+// people write it at first, exec.Command("grep", ..., "*.log"), then with
+// c.SearchLogs, for LogPattern and for the Payload.
+var NotAShell = lesson.Pair("not-a-shell", func(c code, args []string) int {
+	dir := args[0]
+	first := exec.Command("grep", "-h", LogPattern, "*.log")
+	first.Dir = dir
+	out, err := first.Output()
+	reportResult("exec.Command", out, err)
+	out, err = c.SearchLogs(dir, LogPattern)
+	reportResult("search "+LogPattern, out, err)
+	out, err = c.SearchLogs(dir, Payload)
+	reportResult("search payload", out, err)
+	return 0
+})
+
+// The tools of EnvPathIgnored: PathTool is both in the directory on the
+// process's PATH and in the tools directory, NewTool only in the latter.
+const (
+	PathTool      = "mytool"
+	NewTool       = "newtool"
+	SystemsTool   = "#!/bin/sh\necho mytool from the system directory\n"
+	ToolsDirTool  = "#!/bin/sh\necho mytool from the tools directory\n"
+	ToolsDirNewer = "#!/bin/sh\necho newtool from the tools directory\n"
+)
+
+// EnvPathIgnored runs PathTool and NewTool with c.RunTool from the tools
+// directory args[0].
+var EnvPathIgnored = lesson.Pair("env-path-ignored", func(c code, args []string) int {
+	for _, name := range []string{PathTool, NewTool} {
+		out, err := c.RunTool(name, args[0])
+		reportOutput(name, out, err)
+	}
+	return 0
+})
+
+// The attack of LeadingDash: a "revision" that is an option of git diff.
+const OutputOption = "--output="
+
+// LeadingDash asks c.Diff for the diff between HEAD~1 and HEAD of the
+// repository args[0], then for one whose base revision is
+// --output=args[1], a file outside the repository.
+var LeadingDash = lesson.Pair("leading-dash", func(c code, args []string) int {
+	repo, victim := args[0], args[1]
+	out, err := c.Diff(repo, "HEAD~1", "HEAD")
+	reportResult("diff", out, err)
+	out, err = c.Diff(repo, OutputOption+victim, "HEAD")
+	reportResult("attack", out, err)
+	return 0
+})
+
+// MaxArgLen is the longest string the kernel copies into a new program's
+// argv or environment: MAX_ARG_STRLEN is 32 pages, the terminating NUL
+// included.
+func MaxArgLen() int { return 32*os.Getpagesize() - 1 }
+
+// ArgTooLong asks the client for an answer to prompts of the sizes in
+// args, with c.AskModel.
+var ArgTooLong = lesson.Pair("arg-too-long", func(c code, args []string) int {
+	for _, a := range args {
+		n, err := strconv.Atoi(a)
+		if err != nil {
+			role.Emitf("error: %v", err)
+			return 2
+		}
+		cmd := role.Command(client)
+		out, err := c.AskModel(cmd, strings.Repeat("x", n))
+		who := fmt.Sprintf("prompt of %d bytes", n)
+		if err != nil {
+			role.Emitf("%s: error%s: %s", who, errnoName(err), strings.ReplaceAll(err.Error(), cmd.Path, "client"))
+			continue
+		}
+		role.Emitf("%s: %s", who, strings.TrimSpace(string(out)))
+	}
+	return 0
+})
+
+// StalePWD runs programs in the directory args[0], away from its own
+// working directory: printenv PWD, first with a nil Env (exec sets PWD
+// itself), then through c.RunInDir; through c.RunInDir too, pwd -P, the
+// real directory, and a shell that echoes its $PWD.
+var StalePWD = lesson.Pair("stale-pwd", func(c code, args []string) int {
+	dir := args[0]
+	plain := exec.Command("printenv", "PWD")
+	plain.Dir = dir
+	out, err := plain.Output()
+	reportOutput("Env nil, $PWD", out, err)
+	out, err = c.RunInDir(exec.Command("printenv", "PWD"), dir, "CI=1")
+	reportOutput("RunInDir, $PWD", out, err)
+	out, err = c.RunInDir(exec.Command("pwd", "-P"), dir, "CI=1")
+	reportOutput("RunInDir, cwd", out, err)
+	out, err = c.RunInDir(exec.Command("sh", "-c", `echo "$PWD"`), dir, "CI=1")
+	reportOutput("RunInDir, sh's $PWD", out, err)
 	return 0
 })

@@ -34,8 +34,9 @@ var claims = []catalog.Claim{
 			"append(cmd.Environ(), ...): GREETING, the inherited PATH and HOME, sh runs. " +
 			"Duplicates in Cmd.Env: the child sees the last (exec.go dedupEnv), Go and sh children alike.",
 		Correction: "Also true, and worth knowing: os.StartProcess and syscall.Exec do not dedup, and a Go child then keeps the first " +
-			"value where a shell keeps the last (envs.TestDuplicateKeys).",
-		Test: "envs.TestEnvReplaces, envs.TestDuplicateKeys",
+			"value where a shell keeps the last (envs.TestDuplicateKeys). And with cmd.Dir set, append(os.Environ(), ...) hands the " +
+			"child the parent's PWD, stale; append(cmd.Environ(), ...), after setting Dir, gives it PWD=Dir (envs.TestStalePWD).",
+		Test: "envs.TestEnvReplaces, envs.TestDuplicateKeys, envs.TestStalePWD",
 	},
 	{
 		ID:      "C096",

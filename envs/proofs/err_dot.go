@@ -13,6 +13,19 @@ import (
 	"procbugs/helpers/role"
 )
 
+// ErrDotChange is what Go 1.19 changed in the lookup of a program through
+// a relative PATH entry.
+var ErrDotChange = catalog.Change{
+	Since: "go1.19",
+	Before: "LookPath returned a program found through a relative PATH entry (\".\", \"\", or any relative directory) " +
+		"as a path relative to the working directory, and exec.Command ran it",
+	After: "LookPath returns that path with an error that wraps exec.ErrDot; exec.Command keeps it in cmd.Err, and Run " +
+		"fails without starting anything. GODEBUG=execerrdot=0 restores the old lookup",
+	Source: "os/exec/lp_unix.go, LookPath: a match that is not absolute returns &Error{file, ErrDot} unless " +
+		"execerrdot=0 (go.dev/issue/43724); os/exec/exec.go, Command: the error is stored in cmd.Err",
+	Test: "envs.TestErrDot",
+}
+
 // ErrDot is a program run through "." in PATH.
 var ErrDot = catalog.Entry{
 	ID:    "envs/err-dot",
@@ -28,6 +41,7 @@ var ErrDot = catalog.Entry{
 	Refs:    []string{"golang/go#43724", "https://go.dev/blog/path-security"},
 	Func:    "RunLocalTool",
 	Test:    "TestErrDot",
+	Changes: []catalog.Change{ErrDotChange},
 	Roles:   envs.ErrDot,
 	Broken: catalog.Half{
 		Says:  "Go refuses the tool that PATH finds through \".\", unless GODEBUG=execerrdot=0 lets it run",

@@ -55,3 +55,11 @@ func writeExecutable(path string, from io.Reader, mode os.FileMode) error {
 	}
 	return out.Close()
 }
+
+// mkdirs makes the directories a proof needs, or ends the proof.
+func mkdirs(t childproc.T, dirs ...string) {
+	t.Helper()
+	for _, d := range dirs {
+		require.NoError(t, os.MkdirAll(d, 0o755))
+	}
+}
