@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Broken holds the signal-handling code as it is often first written.
@@ -29,6 +31,60 @@ func (Broken) NotifyChannel(sig ...os.Signal) chan os.Signal {
 	//lint:ignore SA1017 the unbuffered channel is the bug this entry teaches
 	signal.Notify(c, sig...)
 	return c
+}
+
+// RunLocked runs serve while holding the lock file at path, which tells
+// another copy of the program that this one is running, and removes the
+// file once serve has returned on a signal to stop.
+//
+// It asks for os.Kill, taking it for what `kill` sends. kill sends
+// SIGTERM; os.Kill is SIGKILL, which the kernel never lets a process
+// catch. SIGTERM, not asked for, has the runtime's default action: the
+// process dies on the spot, serve never hears it, and the lock file stays.
+func (Broken) RunLocked(path string, serve func(stop <-chan os.Signal)) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err // another copy holds it, or one that died left it
+	}
+	defer os.Remove(path)
+	_, err = fmt.Fprintln(f, os.Getpid())
+	if err := errors.Join(err, f.Close()); err != nil {
+		return err
+	}
+
+	stop := make(chan os.Signal, 1)
+	//lint:ignore SA1016 asking for os.Kill is the bug this entry teaches
+	signal.Notify(stop, os.Interrupt, os.Kill)
+	defer signal.Stop(stop)
+	serve(stop)
+	return nil
+}
+
+// RunDaemon starts the daemon with init, which may take long (secrets from
+// a vault, DNS, migrations), then runs it until SIGTERM, calling reload on
+// each SIGHUP.
+//
+// It asks for the signals only once init has returned. Until then SIGHUP
+// and SIGTERM have the runtime's default action: a reload or a stop sent
+// during start-up kills the daemon outright, with no log and no cleanup.
+func (Broken) RunDaemon(init func(ctx context.Context) error, reload func()) error {
+	if err := init(context.Background()); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	for {
+		select {
+		case <-hup:
+			reload()
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 // ServeUntilTerminated serves HTTP on ln until SIGINT or SIGTERM.
@@ -64,6 +120,18 @@ func (Broken) ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain ti
 	drainCtx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
 	return srv.Shutdown(drainCtx) // bounded drain
+}
+
+// RunUntilSignal runs serve with a context that SIGINT or SIGTERM
+// cancels, and returns why that context ended, for the shutdown log.
+//
+// ctx.Err() only ever says "context canceled": which signal came, or
+// whether it was a signal at all, is lost.
+func (Broken) RunUntilSignal(serve func(ctx context.Context)) (why error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	serve(ctx)
+	return ctx.Err()
 }
 
 // RunUninterrupted runs work with SIGINT and SIGTERM held off, so that a
@@ -143,6 +211,20 @@ func (Broken) Supervise(cmd *exec.Cmd) (int, error) {
 	return 0, err
 }
 
+// WaitReadable blocks until fd has data to read, with poll(2): the raw
+// system call an event loop makes through syscall or x/sys/unix.
+//
+// It gives up on the first error. poll fails with EINTR whenever a signal
+// handler runs on its thread, and it is never restarted (signal(7)). Since
+// Go 1.14 the runtime itself sends SIGURG to a thread to preempt its
+// goroutine ($GOROOT/src/runtime/signal_unix.go, preemptM): a program that
+// never asked for a signal still gets "interrupted system call".
+func (Broken) WaitReadable(fd int) error {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	_, err := unix.Poll(fds, -1)
+	return err
+}
+
 // EntrypointScript is the script a container's shell runs as its
 // entrypoint, "sh -c <script>", to start app (a quoted command line).
 //
@@ -189,6 +271,27 @@ func (Broken) RunWithTimeout(cmd *exec.Cmd) error {
 		return cmd.Process.Signal(syscall.SIGTERM) // graceful first
 	}
 	return cmd.Run()
+}
+
+// StopGracefully asks cmd's process to end, with SIGTERM, and waits for
+// it; once ctx is done, the grace period is over and it kills the process.
+// It returns what Wait returns.
+//
+// A stopped process (Ctrl-Z, SIGSTOP, SIGTTIN, a debugger) runs no code,
+// so it cannot act on SIGTERM: the kernel keeps the signal pending until
+// the process is continued. The graceful stop of a stopped child always
+// waits out the whole grace period, and ends in SIGKILL.
+func (Broken) StopGracefully(ctx context.Context, cmd *exec.Cmd) error {
+	_ = cmd.Process.Signal(syscall.SIGTERM) // an error means it has ended already: Wait says how
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		_ = cmd.Process.Kill()
+		return <-done
+	}
 }
 
 // RunService runs serve until the process is asked to stop, then cleanup.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -239,8 +240,9 @@ var CgoVariant = lesson.Role("claim/cgo-variant", func(args []string) int {
 // starts a child and never waits for it.
 const ControlPath = "control, Start without Wait"
 
-// errorPaths drive each fixed method that starts a process through its
-// failures, under role.Audit, and return what each left behind.
+// errorPaths drive each fixed method that starts or stops a process, or
+// holds a file, through its failures, under role.Audit, and return what
+// each left behind.
 var errorPaths = map[string]func() role.Leak{
 	"Supervise, program missing": func() role.Leak {
 		return role.Audit(func() { Fixed{}.Supervise(missing()) })
@@ -282,6 +284,27 @@ var errorPaths = map[string]func() role.Leak{
 		})
 	},
 	"RunWithTimeout, cancelled, child ignores SIGTERM": func() role.Leak { return role.Audit(runDeafCancelled) },
+	"StopGracefully, child fails at once": func() role.Leak {
+		return role.Audit(func() {
+			cmd := role.Command(failer)
+			if cmd.Start() == nil {
+				Fixed{}.StopGracefully(context.Background(), cmd)
+			}
+		})
+	},
+	"StopGracefully, child ignores SIGTERM, grace over": func() role.Leak { return role.Audit(stopDeafGraceOver) },
+	"RunLocked, lock file held already": func() role.Leak {
+		dir, err := os.MkdirTemp("", "signals-lock-")
+		if err != nil {
+			panic(err) // no path to drive: the test sees the panic
+		}
+		defer os.RemoveAll(dir)
+		lock := filepath.Join(dir, LockFile)
+		if err := os.WriteFile(lock, nil, 0o644); err != nil {
+			panic(err)
+		}
+		return role.Audit(func() { Fixed{}.RunLocked(lock, func(<-chan os.Signal) {}) })
+	},
 	ControlPath: func() role.Leak {
 		forgotten := role.Command(deaf) // runs until killed: never a zombie before the audit looks
 		l := role.Audit(func() { forgotten.Start() })
@@ -291,6 +314,21 @@ var errorPaths = map[string]func() role.Leak{
 		}
 		return l
 	},
+}
+
+// stopDeafGraceOver stops gracefully, with Fixed.StopGracefully, a child
+// that ignores SIGTERM, once it is ready, with a grace period that is
+// already over: the path on which it kills the child.
+func stopDeafGraceOver() {
+	cmd := role.Command(deaf)
+	out, err := cmd.StdoutPipe()
+	if err != nil || cmd.Start() != nil {
+		return
+	}
+	bufio.NewScanner(out).Scan() // "ready", or EOF if it died
+	over, cancel := context.WithCancel(context.Background())
+	cancel()
+	Fixed{}.StopGracefully(over, cmd)
 }
 
 func missing() *exec.Cmd { return exec.Command("/nonexistent/program") }

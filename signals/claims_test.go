@@ -399,10 +399,11 @@ func TestCgoHandlerVariants(t *testing.T) {
 	}
 }
 
-// TestFixedCodeIsSafeToCopy drives every fixed method that starts a
-// process through its error paths, each in a child of its own, and finds
-// nothing left behind: each waits for what it started, or hands it on,
-// and closes what it opened. The control path must be caught: code that
+// TestFixedCodeIsSafeToCopy drives every fixed method that starts or
+// stops a process, or holds a file, through its error paths, each in a
+// child of its own, and finds nothing left behind: each waits for the
+// processes it started or was given, or hands them on, and closes what
+// it opened. The control path must be caught: code that
 // starts a child and never waits.
 func TestFixedCodeIsSafeToCopy(t *testing.T) {
 	t.Parallel()

@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Fixed holds the same code with each bug mended.
@@ -28,6 +30,60 @@ func (Fixed) NotifyChannel(sig ...os.Signal) chan os.Signal {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, sig...)
 	return c
+}
+
+// RunLocked runs serve while holding the lock file at path, which tells
+// another copy of the program that this one is running, and removes the
+// file once serve has returned on a signal to stop.
+//
+// It asks for SIGTERM, what kill, systemd and docker stop send: serve
+// hears it, returns, and the lock file goes. No code runs on SIGKILL, so
+// a lock file can always be left behind: whoever finds one checks whether
+// the pid in it is still alive.
+func (Fixed) RunLocked(path string, serve func(stop <-chan os.Signal)) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err // another copy holds it, or one that died left it
+	}
+	defer os.Remove(path)
+	_, err = fmt.Fprintln(f, os.Getpid())
+	if err := errors.Join(err, f.Close()); err != nil {
+		return err
+	}
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+	serve(stop)
+	return nil
+}
+
+// RunDaemon starts the daemon with init, which may take long (secrets from
+// a vault, DNS, migrations), then runs it until SIGTERM, calling reload on
+// each SIGHUP.
+//
+// It asks for the signals before anything else, and runs init under the
+// context that SIGTERM cancels: a SIGTERM during start-up ends init early
+// and cleanly, and a SIGHUP waits in its channel's slot, to reload once
+// the daemon is up.
+func (Fixed) RunDaemon(init func(ctx context.Context) error, reload func()) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	if err := init(ctx); err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-hup:
+			reload()
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 // ServeUntilTerminated serves HTTP on ln until SIGINT or SIGTERM.
@@ -59,6 +115,20 @@ func (Fixed) ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain tim
 	drainCtx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
 	return srv.Shutdown(drainCtx) // bounded drain
+}
+
+// RunUntilSignal runs serve with a context that SIGINT or SIGTERM
+// cancels, and returns why that context ended, for the shutdown log.
+//
+// context.Cause says which signal it was: since Go 1.26 NotifyContext
+// cancels with a cause that names it, "terminated signal received"
+// ($GOROOT/src/os/signal/signal.go, NotifyContext), and the cause still
+// matches errors.Is(why, context.Canceled).
+func (Fixed) RunUntilSignal(serve func(ctx context.Context)) (why error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	serve(ctx)
+	return context.Cause(ctx)
 }
 
 // RunUninterrupted runs work with SIGINT and SIGTERM held off, so that a
@@ -128,6 +198,23 @@ func (Fixed) Supervise(cmd *exec.Cmd) (int, error) {
 	return 0, err
 }
 
+// WaitReadable blocks until fd has data to read, with poll(2): the raw
+// system call an event loop makes through syscall or x/sys/unix.
+//
+// It polls again on EINTR: a signal handler ran on this thread (the
+// runtime's SIGURG, most often), and that says nothing about fd. os and
+// net do the same for their own calls (ignoringEINTR in
+// $GOROOT/src/os/file_posix.go); a raw call has to do it itself.
+func (Fixed) WaitReadable(fd int) error {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		_, err := unix.Poll(fds, -1)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
 // EntrypointScript is the script a container's shell runs as its
 // entrypoint, "sh -c <script>", to start app (a quoted command line).
 //
@@ -184,6 +271,27 @@ func (Fixed) RunWithTimeout(cmd *exec.Cmd) error {
 	}
 	cmd.WaitDelay = WaitDelay // then SIGKILL
 	return cmd.Run()
+}
+
+// StopGracefully asks cmd's process to end, with SIGTERM, and waits for
+// it; once ctx is done, the grace period is over and it kills the process.
+// It returns what Wait returns.
+//
+// SIGCONT right after SIGTERM, as shells and service managers send it: a
+// stopped process runs again, takes the pending SIGTERM at once and ends;
+// to one that was running, SIGCONT does nothing.
+func (Fixed) StopGracefully(ctx context.Context, cmd *exec.Cmd) error {
+	_ = cmd.Process.Signal(syscall.SIGTERM) // an error means it has ended already: Wait says how
+	_ = cmd.Process.Signal(syscall.SIGCONT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		_ = cmd.Process.Kill()
+		return <-done
+	}
 }
 
 // RunService runs serve until the process is asked to stop, then cleanup.

@@ -26,15 +26,20 @@ import (
 // two files in step.
 type code interface {
 	NotifyChannel(sig ...os.Signal) chan os.Signal
+	RunLocked(path string, serve func(stop <-chan os.Signal)) error
+	RunDaemon(init func(ctx context.Context) error, reload func()) error
 	ServeUntilTerminated(srv *http.Server, ln net.Listener, drain time.Duration) error
 	ServeWithNotifyContext(srv *http.Server, ln net.Listener, drain time.Duration) error
+	RunUntilSignal(serve func(ctx context.Context)) (why error)
 	RunUninterrupted(work func()) (deferred os.Signal)
 	RunChild(cmd *exec.Cmd) (int, error)
 	Supervise(cmd *exec.Cmd) (int, error)
+	WaitReadable(fd int) error
 	EntrypointScript(app string) string
 	WriteReport(lines []string) error
 	StartWhileShielded(cmd *exec.Cmd) (unshield func(), err error)
 	RunWithTimeout(cmd *exec.Cmd) error
+	StopGracefully(ctx context.Context, cmd *exec.Cmd) error
 	RunService(serve func(ctx context.Context), cleanup func())
 	WatchInterrupts(initLib func()) <-chan os.Signal
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -59,6 +60,45 @@ var UnbufferedNotify = lesson.Pair("unbuffered-notify", func(c code, _ []string)
 	return 0
 })
 
+// LockFile is the name of the lock file NotifyOSKill holds, in a
+// directory the proof chooses.
+const LockFile = "app.lock"
+
+// NotifyOSKill holds the lock file the proof names in args[0] until it is
+// told to stop.
+var NotifyOSKill = lesson.Pair("notify-os-kill", func(c code, args []string) int {
+	err := c.RunLocked(args[0], func(stop <-chan os.Signal) {
+		role.Ready()
+		role.Emitf("stopping on %v", <-stop)
+	})
+	role.Emitf("RunLocked returned %v", err)
+	return 0
+})
+
+// NotifyAfterInit starts a daemon whose init lasts until the proof opens
+// the gate (a line on stdin), so that a signal sent meanwhile comes during
+// start-up, whatever the machine's speed. Init honours its context, as
+// start-up code that makes network calls does.
+var NotifyAfterInit = lesson.Pair("notify-after-init", func(c code, _ []string) int {
+	gate := make(chan struct{})
+	go func() {
+		os.Stdin.Read(make([]byte, 1))
+		close(gate)
+	}()
+	err := c.RunDaemon(func(ctx context.Context) error {
+		role.Emit("initialising")
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		role.Emit("initialised")
+		return nil
+	}, func() { role.Emit("reloaded") })
+	role.Emitf("stopped: %v", err)
+	return 0
+})
+
 // DrainBound is how long Shutdown may wait for the request in flight. The
 // proofs never let it pass: the request finishes as soon as the proof
 // releases it. It only has to be longer than that, and shorter than the
@@ -95,6 +135,17 @@ var ExitOnSignal = lesson.Pair("exit-on-signal", func(c code, _ []string) int {
 // DeferredStop serves one slow request with 001 Q3's code.
 var DeferredStop = lesson.Pair("deferred-stop", func(c code, _ []string) int {
 	return serveSlowly(c.ServeWithNotifyContext)
+})
+
+// NotifyContextCause runs until SIGINT or SIGTERM and logs why it stops.
+var NotifyContextCause = lesson.Pair("notify-context-cause", func(c code, _ []string) int {
+	why := c.RunUntilSignal(func(ctx context.Context) {
+		role.Ready()
+		<-ctx.Done()
+	})
+	role.Emitf("shutting down: %v", why)
+	role.Emitf("errors.Is(why, context.Canceled) = %v", errors.Is(why, context.Canceled))
+	return 0
 })
 
 // ForgottenStop runs a section that holds off SIGINT and SIGTERM, then
@@ -171,6 +222,21 @@ var ForwardEverySignal = lesson.Pair("forward-every-signal", func(c code, _ []st
 	return 0
 })
 
+// RawSyscallEINTR waits, with the code under study, for its stdin (a pipe
+// the proof writes to) to become readable. It first locks itself to its
+// thread and reports the thread's id, so that the proof can watch that
+// thread enter poll and signal that very thread.
+var RawSyscallEINTR = lesson.Pair("raw-syscall-eintr", func(c code, _ []string) int {
+	runtime.LockOSThread()
+	role.Emitf("poller tid=%d", threadID())
+	err := c.WaitReadable(0)
+	role.Emitf("WaitReadable returned %v", err)
+	if err != nil {
+		return 1
+	}
+	return 0
+})
+
 // ShellWrapper runs the listener under a container's entrypoint shell.
 var ShellWrapper = lesson.Pair("shell-wrapper", func(c code, _ []string) int {
 	return becomeShell("/bin/sh", c.EntrypointScript(App))
@@ -237,6 +303,28 @@ var WaitDelayKill = lesson.Pair("wait-delay", func(c code, args []string) int {
 	err := c.RunWithTimeout(cmd)
 	role.Emitf("ProcessState: %v", cmd.ProcessState)
 	role.Emitf("run returned %v", err)
+	return 0
+})
+
+// StoppedChild starts a worker, sleep(1), and stops it gracefully with
+// the code under study once the proof has stopped the worker (the first
+// line on stdin). The grace period ends when the proof says so (a second
+// line), not on a timer: a stop that waits for it waits for the proof.
+var StoppedChild = lesson.Pair("stopped-child", func(c code, _ []string) int {
+	worker := exec.Command("sleep", "infinity")
+	if err := worker.Start(); err != nil {
+		return fail(err)
+	}
+	role.EmitPID("worker", worker.Process.Pid)
+	lines := bufio.NewReader(os.Stdin)
+	lines.ReadString('\n') // the worker is stopped
+	grace, over := context.WithCancel(context.Background())
+	defer over()
+	go func() {
+		lines.ReadString('\n')
+		over()
+	}()
+	role.Emitf("worker ended: %v", c.StopGracefully(grace, worker))
 	return 0
 })
 

@@ -36,6 +36,26 @@ func StartReporting(t childproc.T, r role.Role, opts ...childproc.Option) (*chil
 	return p, childproc.NewFeed(pr, nil)
 }
 
+// StartGated starts r with a pipe as its stdin: the gate the scenario
+// waits on. Each line the proof writes to the returned end (OpenGate)
+// lets the scenario take one step.
+func StartGated(t childproc.T, r role.Role, opts ...childproc.Option) (*childproc.Proc, *os.File) {
+	t.Helper()
+	gateR, gateW, err := os.Pipe()
+	require.NoError(t, err)
+	t.Cleanup(func() { gateW.Close() })
+	p := childproc.Start(t, r, append([]childproc.Option{childproc.Stdin(gateR)}, opts...)...)
+	gateR.Close()
+	return p, gateW
+}
+
+// OpenGate writes one line to a gate of StartGated.
+func OpenGate(t childproc.T, gate *os.File, why string) {
+	t.Helper()
+	_, err := gate.WriteString(why + "\n")
+	require.NoError(t, err, "open the gate: %s", why)
+}
+
 // AwaitReport waits, while the child p lives, for a report that starts
 // with prefix, and returns it.
 func AwaitReport(t childproc.T, p *childproc.Proc, feed *childproc.Feed, prefix string) string {
@@ -137,9 +157,27 @@ func EndOrphan(t childproc.T, p *childproc.Proc, pid int) {
 func AwaitSurvived(t childproc.T, p *childproc.Proc, sig syscall.Signal) {
 	t.Helper()
 	p.Until(t, childproc.SignalName(sig)+" delivered, and the child idle after it", func() bool {
-		return procfs.Idle(p.Pid) && procfs.Signals(p.Pid, procfs.Caught).Has(sig) &&
-			!procfs.IsPending(p.Pid, sig) && procfs.Alive(p.Pid)
+		return survived(p.Pid, sig)
 	})
+}
+
+func survived(pid int, sig syscall.Signal) bool {
+	return procfs.Idle(pid) && procfs.Signals(pid, procfs.Caught).Has(sig) &&
+		!procfs.IsPending(pid, sig) && procfs.Alive(pid)
+}
+
+// AwaitFate waits until sig, sent to the child, has decided its fate: it
+// died of the signal, or took it and went on (the state AwaitSurvived
+// waits for). It reports whether the child lives. A child that survived
+// cannot die of the signal any more, nor can a dead one come back, so the
+// answer is final, and a proof that expects one fate fails at once on the
+// other, with no time bound to wait out.
+func AwaitFate(t childproc.T, p *childproc.Proc, sig syscall.Signal) (lives bool) {
+	t.Helper()
+	p.Until(t, childproc.SignalName(sig)+" decided: the child dead of it, or idle after it", func() bool {
+		return !procfs.Alive(p.Pid) || survived(p.Pid, sig)
+	})
+	return procfs.Alive(p.Pid)
 }
 
 // StopSurvivor stops a child that has survived a signal, and checks that

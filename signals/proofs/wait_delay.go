@@ -4,6 +4,8 @@ package proofs
 
 import (
 	"os"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/stretchr/testify/require"
@@ -83,6 +85,8 @@ func proveRunHangs(t childproc.T, r role.Role) {
 	require.Len(t, res.Blocked("chan send", "os/exec.(*Cmd).watchCtx"), 1,
 		"the context watcher sends Wait its result, with no timer to end the wait")
 	require.NotEmpty(t, res.Blocked("", "os/exec.(*Cmd).Wait"), "Run is inside Wait")
+	require.False(t, slices.ContainsFunc(res.Events, func(e string) bool { return strings.HasPrefix(e, "run returned") }),
+		"Run never returned: %q", res.Events)
 	require.Equal(t, os.Getpid(), procfs.Parent(listener), "the listener outlived the child, re-parented to the test")
 	require.NoError(t, childproc.Signal(listener, syscall.SIGTERM))
 	AwaitOrphanReport(t, feed, "listener got SIGTERM", 2)

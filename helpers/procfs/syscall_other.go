@@ -1,0 +1,5 @@
+//go:build !linux
+
+package procfs
+
+func ThreadSyscall(int, int) int { return -1 }
