@@ -4,9 +4,12 @@ package termination
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"log"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,14 +17,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Broken holds the shutdown code as it is often first written.
 type Broken struct{}
 
-// ExitWithReport writes one line per result to path and exits with the
-// number of failures as its status.
+// ExitWithReport writes one line per result to path and exits 1 if any
+// of them failed (see ExitWithFailures for why not with their number).
 //
 // os.Exit ends the process at once: the deferred Flush and Close never
 // run, so the lines still sitting in the bufio.Writer are lost and the file
@@ -41,7 +46,7 @@ func (Broken) ExitWithReport(path string, results []string) {
 			failed++
 		}
 	}
-	os.Exit(failed)
+	os.Exit(min(failed, 1))
 }
 
 // Migrate takes the lock file in dir, brings the schema up to date and
@@ -169,4 +174,94 @@ func (Broken) RunExclusive(lockPath string, work func() error) error {
 	lock := &lockFile{f: f, path: lockPath}
 	runtime.AddCleanup(lock, func(path string) { os.Remove(path) }, lockPath)
 	return work()
+}
+
+// ServeUntilDone serves HTTP on ln until ctx is done, then shuts the server
+// down, giving the requests in flight up to drain to finish.
+//
+// Shutdown runs in a goroutine of its own, and Serve returns
+// ErrServerClosed as soon as Shutdown has closed the listener, not once it
+// has drained. ServeUntilDone returns, main returns, and the process ends
+// with the requests in flight cut off.
+func (Broken) ServeUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, drain time.Duration) error {
+	go func() {
+		<-ctx.Done()
+		drainCtx, cancel := context.WithTimeout(context.Background(), drain)
+		defer cancel()
+		srv.Shutdown(drainCtx)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// RunJob runs cmd, made with exec.CommandContext(ctx, ...), and tells a
+// job that ctx stopped (a timeout, a cancel) from a job that failed.
+//
+// When ctx ends while the job runs, exec kills it, and Run returns how the
+// job ended: "signal: killed", an *exec.ExitError with no context error in
+// its chain. errors.Is matches only when ctx had ended before Start, so a
+// job stopped while it ran is reported as a failure.
+func (Broken) RunJob(ctx context.Context, cmd *exec.Cmd) error {
+	err := cmd.Run()
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("job stopped: %w", err)
+	}
+	if err != nil {
+		return fmt.Errorf("job failed: %w", err)
+	}
+	return nil
+}
+
+// RunAndExit runs cmd as the whole of this program's work, a wrapper like
+// go run, and ends the program the way cmd ended.
+//
+// Every failure becomes exit 1: a child that exited 3 and a child that
+// SIGTERM killed look the same to whoever runs the wrapper, and CI,
+// systemd or Kubernetes act on the wrong status.
+func (Broken) RunAndExit(cmd *exec.Cmd) {
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// ExitWithFailures ends the program with a status that says how its checks
+// went: failed is how many failed, or -1 if they could not run.
+//
+// The parent sees only the low 8 bits of the status: 256 failures exit 0,
+// a success, and -1 exits 255.
+func (Broken) ExitWithFailures(failed int) {
+	os.Exit(failed)
+}
+
+// RunWithin runs cmd and kills it if it runs longer than limit.
+//
+// The kill timer is armed before Start and stopped only after Wait. When
+// Start fails, cmd.Process stays nil and the timer still fires: Kill on a
+// nil *os.Process panics in the timer's goroutine, and the program dies
+// after its caller has handled the error.
+func (Broken) RunWithin(cmd *exec.Cmd, limit time.Duration) error {
+	timer := time.AfterFunc(limit, func() { cmd.Process.Kill() })
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	err := cmd.Wait()
+	timer.Stop()
+	return err
+}
+
+// Abort kills a job started with cmd.Start and returns how it ended, for
+// the log.
+//
+// Kill only sends SIGKILL. cmd.ProcessState is filled in by Wait, which
+// nobody called: it is still nil, Sys dereferences it, and the program
+// crashes where it meant to log, leaving the job a zombie.
+func (Broken) Abort(cmd *exec.Cmd) (syscall.WaitStatus, error) {
+	if err := cmd.Process.Kill(); err != nil {
+		return 0, err
+	}
+	return cmd.ProcessState.Sys().(syscall.WaitStatus), nil
 }

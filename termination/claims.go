@@ -3,6 +3,7 @@
 package termination
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"procbugs/helpers/role"
 )
@@ -74,44 +76,89 @@ var TypedErrors = lesson.Role("claim/typed-errors", func([]string) int {
 	return 0
 })
 
-// ErrorPaths drives each fixed method that starts a process or opens a
-// file through its failures, under role.Audit, and reports what each left
-// behind in this process. ExitWithReport is not among them: it ends the
-// process, which releases everything.
-var ErrorPaths = lesson.Role("error-paths", func([]string) int {
+// ErrorPathGroups name the groups of error paths ErrorPaths drives, one
+// child each, so that no child runs more than a few programs in a row.
+var ErrorPathGroups = []string{"files", "jobs", "timers"}
+
+// An errorPath is one way a fixed method fails, in one of ErrorPathGroups.
+type errorPath struct {
+	group, name string
+	call        func()
+}
+
+// errorPaths lists the failures of every fixed method that starts a
+// process or opens a file. ExitWithReport and RunAndExit are not among
+// them: they end the process, which releases everything.
+func errorPaths(dir string) []errorPath {
+	f := Fixed{}
+	logPath := filepath.Join(dir, "child.log")
+	held := filepath.Join(dir, "held.lock")
+	return []errorPath{
+		{"files", "RunLogged, log cannot be opened", func() {
+			f.RunLogged(role.Command(complainer), filepath.Join(dir, "no", "child.log"))
+		}},
+		{"files", "RunLogged, program missing", func() { f.RunLogged(exec.Command(MissingProgram), logPath) }},
+		{"files", "RunLogged, child fails", func() { f.RunLogged(role.Command(failer), logPath) }},
+		{"files", "RunExclusive, lock held", func() {
+			if os.WriteFile(held, nil, 0o644) == nil {
+				f.RunExclusive(held, func() error { return nil })
+			}
+		}},
+		{"files", "RunExclusive, work fails", func() {
+			f.RunExclusive(filepath.Join(dir, "job.lock"), func() error { return errors.New("work failed") })
+		}},
+		{"files", "Migrate, no version file", func() { f.Migrate(dir) }},
+		{"jobs", "RunJob, program missing", func() {
+			f.RunJob(context.Background(), exec.CommandContext(context.Background(), MissingProgram))
+		}},
+		{"jobs", "RunJob, deadline passed before Start", func() {
+			ctx, cancel := context.WithDeadline(context.Background(), time.Now())
+			defer cancel()
+			f.RunJob(ctx, commandContext(ctx, job))
+		}},
+		{"jobs", "RunJob, job fails", func() { f.RunJob(context.Background(), commandContext(context.Background(), failer)) }},
+		{"jobs", "RunJob, cancelled while the job runs", func() { cancelWhileRunning(f.RunJob) }},
+		{"timers", "RunWithin, program missing", func() { f.RunWithin(exec.Command(MissingProgram), 0) }},
+		{"timers", "RunWithin, job fails", func() { f.RunWithin(role.Command(failer), time.Minute) }},
+		{"timers", "RunWithin, job outlives its limit", func() { f.RunWithin(role.Command(victim, "block"), 0) }},
+		{"timers", "Abort, job running", func() {
+			cmd := role.Command(victim, "block")
+			if cmd.Start() == nil {
+				f.Abort(cmd)
+			}
+		}},
+		{"timers", "Abort, job already waited for", func() {
+			cmd := role.Command(failer)
+			cmd.Run()
+			f.Abort(cmd)
+		}},
+	}
+}
+
+// ErrorPaths drives the fixed methods through the error paths of the group
+// it is given, each under role.Audit, and reports what each left behind in
+// this process. Given "controls", it runs the controls instead: code that
+// starts a child and never waits for it, and the broken RunExclusive, which
+// leaves its lock file open. The audit must catch both; then what they left
+// is released here.
+var ErrorPaths = lesson.Role("error-paths", func(args []string) int {
 	dir, err := os.MkdirTemp("", "error-paths-*")
 	if err != nil {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	logPath := filepath.Join(dir, "child.log")
-	held := filepath.Join(dir, "held.lock")
-	if err := os.WriteFile(held, nil, 0o644); err != nil {
-		return 1
+	if args[0] == "controls" {
+		forgotten := role.Command(failer)
+		role.Emitf("control, Start without Wait: %v", role.Audit(func() { forgotten.Start() }))
+		forgotten.Wait()
+		leak := role.Audit(func() { Broken{}.RunExclusive(filepath.Join(dir, "broken.lock"), func() error { return nil }) })
+		role.Emitf("control, broken RunExclusive: %v", leak)
+		return 0
 	}
-	f := Fixed{}
-	for _, c := range []struct {
-		name string
-		call func()
-	}{
-		{"RunLogged, log cannot be opened", func() { f.RunLogged(role.Command(complainer), filepath.Join(dir, "no", "child.log")) }},
-		{"RunLogged, program missing", func() { f.RunLogged(exec.Command("/nonexistent/program"), logPath) }},
-		{"RunLogged, child fails", func() { f.RunLogged(role.Command(failer), logPath) }},
-		{"RunExclusive, lock held", func() { f.RunExclusive(held, func() error { return nil }) }},
-		{"RunExclusive, work fails", func() {
-			f.RunExclusive(filepath.Join(dir, "job.lock"), func() error { return errors.New("work failed") })
-		}},
-		{"Migrate, no version file", func() { f.Migrate(dir) }},
-	} {
-		role.Emitf("%s: %v", c.name, role.Audit(c.call))
+	for _, p := range errorPaths(dir) {
+		if p.group == args[0] {
+			role.Emitf("%s: %v", p.name, role.Audit(p.call))
+		}
 	}
-	// The controls: code that starts a child and never waits for it, and
-	// the broken RunExclusive, which leaves its lock file open. The audit
-	// must catch both; then what they left is released here.
-	forgotten := role.Command(failer)
-	role.Emitf("control, Start without Wait: %v", role.Audit(func() { forgotten.Start() }))
-	forgotten.Wait()
-	leak := role.Audit(func() { Broken{}.RunExclusive(filepath.Join(dir, "broken.lock"), func() error { return nil }) })
-	role.Emitf("control, broken RunExclusive: %v", leak)
 	return 0
 })

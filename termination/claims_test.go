@@ -59,22 +59,38 @@ func TestTypedErrors(t *testing.T) {
 }
 
 // TestFixedCodeIsSafeToCopy drives every fixed method that starts a
-// process or opens a file through its error paths and finds nothing left
-// behind: each waits for what it started and closes what it opened. The
-// last two cases are the controls: code that starts a child and never
-// waits, and the broken RunExclusive, which leaves its lock file open,
-// must be caught.
+// process or opens a file through its error paths, a child for each group
+// of them, and finds nothing left behind: each waits for what it started
+// and closes what it opened. The controls must be caught: code that starts
+// a child and never waits, and the broken RunExclusive, which leaves its
+// lock file open.
 func TestFixedCodeIsSafeToCopy(t *testing.T) {
-	res := run(t, termination.ErrorPaths)
-	require.Equal(t, 0, res.ExitCode, res.Stderr)
-	require.Greater(t, len(res.Events), 2)
-	paths, controls := res.Events[:len(res.Events)-2], res.Events[len(res.Events)-2:]
-	for _, e := range paths {
-		assert.True(t, strings.HasSuffix(e, ": nothing left behind"), e)
+	t.Parallel()
+	for _, group := range termination.ErrorPathGroups {
+		t.Run(group, func(t *testing.T) {
+			t.Parallel()
+			res := childproc.Run(t, termination.ErrorPaths, childproc.Args(group), childproc.Timeout(childproc.FinishBound))
+			require.Equal(t, 0, res.ExitCode, res.Stderr)
+			require.NotEmpty(t, res.Events)
+			for _, e := range res.Events {
+				assert.True(t, strings.HasSuffix(e, ": nothing left behind"), e)
+			}
+			if !t.Failed() {
+				t.Logf("%d error paths left nothing behind:\n%s", len(res.Events), strings.Join(res.Events, "\n"))
+			}
+		})
 	}
-	assert.True(t, strings.HasPrefix(controls[0], "control, Start without Wait: 1 "), "the audit catches a child never waited for: %s", controls[0])
-	assert.Regexp(t, `^control, broken RunExclusive: open .*/broken\.lock$`, controls[1], "the audit catches a descriptor left open")
-	if !t.Failed() {
-		t.Logf("%d error paths left nothing behind; the controls were caught: %s; %s", len(paths), controls[0], controls[1])
-	}
+	t.Run("controls", func(t *testing.T) {
+		t.Parallel()
+		res := childproc.Run(t, termination.ErrorPaths, childproc.Args("controls"), childproc.Timeout(childproc.FinishBound))
+		require.Equal(t, 0, res.ExitCode, res.Stderr)
+		require.Len(t, res.Events, 2)
+		assert.True(t, strings.HasPrefix(res.Events[0], "control, Start without Wait: 1 "),
+			"the audit catches a child never waited for: %s", res.Events[0])
+		assert.Regexp(t, `^control, broken RunExclusive: open .*/broken\.lock$`, res.Events[1],
+			"the audit catches a descriptor left open")
+		if !t.Failed() {
+			t.Logf("the controls were caught: %s; %s", res.Events[0], res.Events[1])
+		}
+	})
 }

@@ -4,24 +4,29 @@ package termination
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"log"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Fixed holds the same code with each bug mended.
 type Fixed struct{}
 
-// ExitWithReport writes one line per result to path and exits with the
-// number of failures as its status.
+// ExitWithReport writes one line per result to path and exits 1 if any
+// of them failed (see ExitWithFailures for why not with their number).
 //
 // The run() error pattern: writeReport does the work with its deferred
 // calls and returns; only then does the caller choose the exit status, when
@@ -31,7 +36,7 @@ func (Fixed) ExitWithReport(path string, results []string) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	os.Exit(failed)
+	os.Exit(min(failed, 1))
 }
 
 func writeReport(path string, results []string) (failed int, err error) {
@@ -199,4 +204,130 @@ func (Fixed) RunExclusive(lockPath string, work func() error) error {
 	lock := &lockFile{f: f, path: lockPath}
 	defer lock.release()
 	return work()
+}
+
+// ServeUntilDone serves HTTP on ln until ctx is done, then shuts the server
+// down, giving the requests in flight up to drain to finish.
+//
+// Serve returning ErrServerClosed only says that Shutdown has begun. The
+// caller waits for Shutdown itself to return, once the requests in flight
+// have finished or drain has passed, and returns its error.
+func (Fixed) ServeUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, drain time.Duration) error {
+	drained := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		drainCtx, cancel := context.WithTimeout(context.Background(), drain)
+		defer cancel()
+		drained <- srv.Shutdown(drainCtx)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return <-drained
+}
+
+// RunJob runs cmd, made with exec.CommandContext(ctx, ...), and tells a
+// job that ctx stopped (a timeout, a cancel) from a job that failed.
+//
+// Once ctx has ended, whatever Run returned is the context's doing: its
+// error joins the chain, before the job's own end, which still tells how
+// the job died. A job that failed by itself just as ctx ended is reported
+// as stopped: nothing can tell the two apart.
+func (Fixed) RunJob(ctx context.Context, cmd *exec.Cmd) error {
+	err := cmd.Run()
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("job stopped: %w", err)
+	}
+	if err != nil {
+		return fmt.Errorf("job failed: %w", err)
+	}
+	return nil
+}
+
+// RunAndExit runs cmd as the whole of this program's work, a wrapper like
+// go run, and ends the program the way cmd ended.
+//
+// A child that exited passes its status on; one that a signal killed makes
+// the wrapper die of the same signal (dieOf), so that whoever runs the
+// wrapper sees what happened. Only a child that never ran is the wrapper's
+// own failure: exit 1.
+func (Fixed) RunAndExit(cmd *exec.Cmd) {
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			dieOf(ws.Signal())
+		}
+		os.Exit(ee.ExitCode())
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// dieOf ends this process by sig, as sig ended its child. A Go program dies
+// of SIGHUP, SIGINT and SIGTERM when it has not asked for them, and of
+// SIGKILL, which nothing catches: signal.Reset undoes a Notify of the
+// wrapper's own, and raise hands the signal to the calling thread, whose
+// handler ends the process before raise returns (dieFromSignal in
+// $GOROOT/src/runtime/signal_unix.go). Go turns any other signal sent to it
+// into a stack dump or ignores it; for those, and for a signal the process
+// inherited as ignored, exit with 128 + its number, as a shell reports it.
+func dieOf(sig syscall.Signal) {
+	switch sig {
+	case syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL:
+		signal.Reset(sig)
+		raise(sig)
+	}
+	os.Exit(128 + int(sig))
+}
+
+// ExitWithFailures ends the program with a status that says how its checks
+// went: failed is how many failed, or -1 if they could not run.
+//
+// The status only says whether they passed: 0, or 1 for any failure. A
+// count belongs in the output; as a status it keeps only its low 8 bits,
+// and os.Exit asks for [0, 125] where a program must be portable.
+func (Fixed) ExitWithFailures(failed int) {
+	if failed != 0 {
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// RunWithin runs cmd and kills it if it runs longer than limit.
+//
+// The timer is armed only once Start has succeeded and cmd.Process is set,
+// and it is stopped when Wait returns: on every path, nothing is left to
+// fire. A Kill that comes after Wait signals nothing: a waited-for
+// os.Process returns os.ErrProcessDone.
+func (Fixed) RunWithin(cmd *exec.Cmd, limit time.Duration) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	timer := time.AfterFunc(limit, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	timer.Stop()
+	return err
+}
+
+// Abort kills a job started with cmd.Start and returns how it ended, for
+// the log.
+//
+// Wait after Kill: it reaps the job and fills in cmd.ProcessState. Its
+// error is only the kill itself ("signal: killed"), unless it could not
+// wait at all; then there is no state to read.
+func (Fixed) Abort(cmd *exec.Cmd) (syscall.WaitStatus, error) {
+	if err := cmd.Process.Kill(); err != nil {
+		return 0, err
+	}
+	if err := cmd.Wait(); cmd.ProcessState == nil {
+		return 0, err
+	}
+	return cmd.ProcessState.Sys().(syscall.WaitStatus), nil
 }

@@ -3,12 +3,17 @@
 package termination
 
 import (
+	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"procbugs/helpers/role"
 )
@@ -18,8 +23,14 @@ import (
 type code interface {
 	ExitWithReport(path string, results []string)
 	Migrate(dir string) error
+	ExitWithFailures(failed int)
 	ProcessAll(items []string) error
+	ServeUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, drain time.Duration) error
 	Describe(err error) string
+	RunAndExit(cmd *exec.Cmd)
+	RunJob(ctx context.Context, cmd *exec.Cmd) error
+	RunWithin(cmd *exec.Cmd, limit time.Duration) error
+	Abort(cmd *exec.Cmd) (syscall.WaitStatus, error)
 	CheckAll(t *testing.T, checks []func() error)
 	RunLogged(cmd *exec.Cmd, logPath string) error
 	RunExclusive(lockPath string, work func() error) error
@@ -29,13 +40,24 @@ var lesson = role.Lesson[code]{Broken: Broken{}, Fixed: Fixed{}}
 
 // The programs the code under study starts: its grandchildren.
 
-// victim is the grandchild whose end Describe reports: "exit:N" exits
-// with status N, "block" waits for the signal its parent sends.
+// victim is the grandchild whose end Describe, RunAndExit and Abort
+// report: "exit:N" exits with status N, "block" waits for the signal that
+// ends it.
 var victim = lesson.Role("victim", func(args []string) int {
 	if how, ok := strings.CutPrefix(args[0], "exit:"); ok {
 		n, _ := strconv.Atoi(how)
 		return n
 	}
+	role.BlockForever()
+	return 0
+})
+
+// Running is what the job prints on its stdout once it runs.
+const Running = "running"
+
+// job prints Running on its stdout, then waits to be killed.
+var job = lesson.Role("job", func([]string) int {
+	fmt.Println(Running)
 	role.BlockForever()
 	return 0
 })

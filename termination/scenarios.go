@@ -3,13 +3,22 @@
 package termination
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -20,19 +29,19 @@ import (
 // broken code and once with the fixed code. What the scenario feeds the
 // code is exported, so that the proofs derive their expectations from it.
 
-// ReportResults are the lines ExitWithReport writes; Failures of them
-// failed, and the program exits with that status.
+// ReportResults are the lines ExitWithReport writes; some of them failed,
+// and the program exits with ReportStatus.
 var ReportResults = []string{"ok   parse", "FAIL render", "ok   save", "FAIL upload"}
 
-// Failures counts the failed results: the exit status ExitWithReport chooses.
-func Failures() int {
-	n := 0
+// ReportStatus is the exit status ExitWithReport chooses for
+// ReportResults: 1, since some failed.
+func ReportStatus() int {
 	for _, r := range ReportResults {
 		if strings.HasPrefix(r, "FAIL") {
-			n++
+			return 1
 		}
 	}
-	return n
+	return 0
 }
 
 // ReportReturned is sent if ExitWithReport ever returns. It never does.
@@ -51,6 +60,24 @@ const BadVersion = "v3"
 // FatalInHelper migrates the directory it is given.
 var FatalInHelper = lesson.Pair("fatal-in-helper", func(c code, args []string) int {
 	return report(c.Migrate(args[0]))
+})
+
+// FailureCounts are what ExitWithFailures is given, one child each: 256
+// failed checks, and -1 for checks that could not run.
+var FailureCounts = []int{256, -1}
+
+// ExitWithFailuresReturned is sent if ExitWithFailures ever returns.
+const ExitWithFailuresReturned = "ExitWithFailures returned"
+
+// ExitStatusWraps exits with the failure count it is given.
+var ExitStatusWraps = lesson.Pair("exit-status-wraps", func(c code, args []string) int {
+	n, err := strconv.Atoi(args[0])
+	if err != nil {
+		return report(err)
+	}
+	c.ExitWithFailures(n)
+	role.Emit(ExitWithFailuresReturned)
+	return 0
 })
 
 // Batch holds one item without "=": process panics on it.
@@ -75,6 +102,54 @@ var PanicInGoroutine = lesson.Pair("panic-in-goroutine", func(c code, _ []string
 	role.BlockForever()
 	return 0
 })
+
+// DrainBound is how long Shutdown may wait for the requests in flight, a
+// usual figure for a service. The proofs never let it pass: the request
+// finishes as soon as the proof releases it, and a proof that goes wrong
+// meets the child's own time bound long before. Nothing is decided by it.
+const DrainBound = 30 * time.Second
+
+// What the server of ShutdownNotAwaited says, and answers.
+const (
+	Listening       = "listening on "
+	RequestStarted  = "request started"
+	ClosingListener = "Shutdown closes the listener"
+	RequestFinished = "request finished"
+	ServeReturned   = "ServeUntilDone returned "
+	Reply           = "done"
+)
+
+// ShutdownNotAwaited serves one slow request and shuts down on SIGTERM.
+// Its one handler announces that it has started, then finishes only when
+// the proof writes a line to the child's stdin: the request is in flight
+// for as long as the proof needs, and no timer decides anything.
+var ShutdownNotAwaited = lesson.Pair("shutdown-not-awaited", func(c code, _ []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return report(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		role.Emit(RequestStarted)
+		os.Stdin.Read(make([]byte, 1))
+		io.WriteString(w, Reply)
+		role.Emit(RequestFinished)
+	})}
+	role.Emit(Listening + ln.Addr().String())
+	err = c.ServeUntilDone(ctx, srv, announcedClose{ln}, DrainBound)
+	role.Emit(ServeReturned + fmt.Sprint(err))
+	return 0
+})
+
+// announcedClose says that Shutdown is closing the listener just before it
+// does: from then on Serve returns ErrServerClosed.
+type announcedClose struct{ net.Listener }
+
+func (l announcedClose) Close() error {
+	role.Emit(ClosingListener)
+	return l.Listener.Close()
+}
 
 // VictimExit is the status the exiting victim chooses.
 const VictimExit = 3
@@ -106,6 +181,114 @@ var ExitStatus = lesson.Pair("exit-status", func(c code, _ []string) int {
 		return report(err)
 	}
 	role.Emit(ShellSays + strings.TrimSpace(string(out)))
+	return 0
+})
+
+// WrapperReturned is sent if RunAndExit ever returns.
+const WrapperReturned = "RunAndExit returned"
+
+// FlattenedStatus wraps the victim, run with the arguments it is given:
+// "exit:N", or "block" for a victim the proof kills.
+var FlattenedStatus = lesson.Pair("flattened-status", func(c code, args []string) int {
+	cmd := role.Command(victim, args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	c.RunAndExit(cmd)
+	role.Emit(WrapperReturned)
+	return 0
+})
+
+// The two ways ContextErrorLost stops its job.
+const (
+	DeadlinePassed   = "deadline passed before Start"
+	CancelledRunning = "cancelled while the job ran"
+)
+
+// ContextErrorLost runs the job through RunJob twice: with a context whose
+// deadline had passed before Start, and with one cancelled while the job
+// runs, once it has said so on its stdout. Each time it reports what the
+// error says, whether the context's error is in its chain, and the
+// *exec.ExitError it holds, if any.
+var ContextErrorLost = lesson.Pair("context-error-lost", func(c code, _ []string) int {
+	expired, cancel := context.WithDeadline(context.Background(), time.Now())
+	defer cancel()
+	role.Emit(classify(DeadlinePassed, expired, c.RunJob(expired, commandContext(expired, job))))
+
+	running, err := cancelWhileRunning(c.RunJob)
+	role.Emit(classify(CancelledRunning, running, err))
+	return 0
+})
+
+// commandContext is role r's command, bound to ctx.
+func commandContext(ctx context.Context, r role.Role, args ...string) *exec.Cmd {
+	base := role.Command(r, args...)
+	cmd := exec.CommandContext(ctx, base.Path, base.Args[1:]...)
+	cmd.Env = base.Env
+	return cmd
+}
+
+// cancelWhileRunning runs the job through run with a context that is
+// cancelled as soon as the job has said, on its stdout, that it runs. It
+// returns the context and what run returned.
+func cancelWhileRunning(run func(context.Context, *exec.Cmd) error) (context.Context, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r, w, err := os.Pipe()
+	if err != nil {
+		return ctx, err
+	}
+	defer r.Close()
+	cmd := commandContext(ctx, job)
+	cmd.Stdout = w
+	go func() {
+		bufio.NewReader(r).ReadString('\n') // the job runs, or could not start
+		cancel()
+	}()
+	err = run(ctx, cmd)
+	w.Close()
+	return ctx, err
+}
+
+func classify(how string, ctx context.Context, err error) string {
+	end := "none"
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		end = ee.Error()
+	}
+	return fmt.Sprintf("%s: %v; the context's error in the chain: %t; *exec.ExitError: %s",
+		how, err, errors.Is(err, ctx.Err()), end)
+}
+
+// MissingProgram does not exist: starting it fails.
+const MissingProgram = "/nonexistent/program"
+
+// Serving is sent once the scenario has handled RunWithin's error and goes
+// on with its work.
+const Serving = "serving on"
+
+// KillTimerBeforeStart runs MissingProgram through RunWithin with a limit
+// of 0, a job whose time is already up: the timer fires at once, so that
+// no proof waits for it. Then it goes on serving, as a service does after
+// one failed job.
+var KillTimerBeforeStart = lesson.Pair("kill-timer-before-start", func(c code, _ []string) int {
+	err := c.RunWithin(exec.Command(MissingProgram), 0)
+	role.Emitf("RunWithin returned %v", err)
+	role.Emit(Serving)
+	role.BlockForever()
+	return 0
+})
+
+// StateBeforeWait starts a victim that blocks, aborts it and says how
+// Abort reports its end.
+var StateBeforeWait = lesson.Pair("state-before-wait", func(c code, _ []string) int {
+	cmd := role.Command(victim, "block")
+	if err := cmd.Start(); err != nil {
+		return report(err)
+	}
+	ws, err := c.Abort(cmd)
+	if err != nil {
+		return report(err)
+	}
+	role.Emitf("Abort: signaled %t, by %s", ws.Signaled(), unix.SignalName(ws.Signal()))
 	return 0
 })
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -17,10 +18,10 @@ import (
 
 // TestFatalFromGoroutineVet proves that go vet's testinggoroutine analyzer
 // flags the t.Fatalf of broken.go's CheckAll, at its line, and nothing in
-// fixed.go. It vets the two files (and common.go, the helpers they share)
-// as a package of their own: the same analysis as on the whole package, in
-// a fraction of the time. go test's own vet subset does not run this
-// analyzer.
+// fixed.go. It vets the two files (and common.go, the helpers they share,
+// and the raise of this system) as a package of their own: the same
+// analysis as on the whole package, in a fraction of the time. go test's
+// own vet subset does not run this analyzer.
 func TestFatalFromGoroutineVet(t *testing.T) {
 	t.Parallel()
 	goTool, err := exec.LookPath("go")
@@ -30,7 +31,11 @@ func TestFatalFromGoroutineVet(t *testing.T) {
 	line, col := position(t, "broken.go", "t.Fatalf(")
 	want := fmt.Sprintf("broken.go:%d:%d: call to (*testing.T).Fatalf from a non-test goroutine", line, col)
 
-	cmd := exec.CommandContext(t.Context(), goTool, "vet", "-testinggoroutine", "broken.go", "fixed.go", "common.go")
+	raise := "raise_other.go"
+	if runtime.GOOS == "linux" {
+		raise = "raise_linux.go"
+	}
+	cmd := exec.CommandContext(t.Context(), goTool, "vet", "-testinggoroutine", "broken.go", "fixed.go", "common.go", raise)
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee, "go vet reports a diagnostic with exit status 1:\n%s", out)

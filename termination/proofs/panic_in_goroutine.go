@@ -48,7 +48,7 @@ var PanicInGoroutine = catalog.Entry{
     alt broken
         W->>W: wg.Done runs, no recover
         W-->>T: panic and stack on stderr, exit 2
-        Note over M: main's recover never sees it
+        Note over M: main never recovers it
     else fixed
         W->>W: recover makes it an error
         W->>M: Wait returns "panic: runtime error: ..."
