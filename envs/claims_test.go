@@ -24,11 +24,6 @@ import (
 // back an entry's Cause or Fix (their roles are in checks.go). The claims
 // and their verdicts are in proofs/claims.go.
 
-func run(t *testing.T, r role.Role, opts ...childproc.Option) childproc.Result {
-	t.Helper()
-	return childproc.Run(t, r, append(opts, childproc.Timeout(childproc.FinishBound))...)
-}
-
 // raceExit is the status a -race program exits with after reporting a
 // race (GORACE exitcode, 66 by default).
 const raceExit = 66
@@ -73,7 +68,7 @@ func TestSetenvGetenvDoNotRace(t *testing.T) {
 // reads it from C, and sets another from C and reads it from Go.
 func TestSetenvReachesLibc(t *testing.T) {
 	t.Parallel()
-	res := run(t, envs.LibcEnv)
+	res := childproc.Finish(t, envs.LibcEnv)
 	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
 	require.Equal(t, []string{
 		`C getenv(SET_BY_GO) = ("go", true)`,
@@ -86,7 +81,7 @@ func TestSetenvReachesLibc(t *testing.T) {
 // child, in every way code prints values, and reads what reached stdout.
 func TestSecretHidesUnderEveryVerb(t *testing.T) {
 	t.Parallel()
-	res := run(t, envs.SecretFormats)
+	res := childproc.Finish(t, envs.SecretFormats)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	lines := strings.Split(strings.TrimSuffix(res.Stdout, "\n"), "\n")
 	const cfgPlain = `{svc  <redacted>}`
@@ -149,7 +144,7 @@ func TestLookPathRelativeEntries(t *testing.T) {
 	} {
 		t.Run("PATH with "+c.entry, func(t *testing.T) {
 			t.Parallel()
-			res := run(t, envs.LookPath, childproc.Dir(dir), childproc.Env("PATH="+c.path))
+			res := childproc.Finish(t, envs.LookPath, childproc.Dir(dir), childproc.Env("PATH="+c.path))
 			require.Equal(t, 0, res.ExitCode, res.Stderr)
 			require.Equal(t, []string{c.want}, res.Events, "PATH=%s", c.path)
 			t.Logf("PATH with %s: %s", c.entry, res.LastEvent())
@@ -163,7 +158,7 @@ func TestClearErrDot(t *testing.T) {
 	t.Parallel()
 	dir := toolDirs(t)
 	path := "." + string(os.PathListSeparator) + os.Getenv("PATH")
-	res := run(t, envs.ClearErrDot, childproc.Dir(dir), childproc.Env("PATH="+path))
+	res := childproc.Finish(t, envs.ClearErrDot, childproc.Dir(dir), childproc.Env("PATH="+path))
 	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
 	require.Equal(t, []string{
 		`cmd.Err: exec: "` + envs.LookupTool + `": cannot run executable found relative to current directory`,
@@ -181,7 +176,7 @@ func TestExecutableAfterDelete(t *testing.T) {
 		childproc.SkipWith(t, "the deleted-file case is Linux's /proc/self/exe", envs.ExecutableDeleted)
 	}
 	copied := proofs.InstallProgram(t, envs.ExecutableDeleted, t.TempDir(), envs.ToolName)
-	res := run(t, envs.ExecutableDeleted, childproc.Args(copied))
+	res := childproc.Finish(t, envs.ExecutableDeleted, childproc.Args(copied))
 	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
 	require.Equal(t, []string{
 		"program: args0: " + envs.FakeArgv0,
@@ -228,7 +223,7 @@ func TestFixedCodeIsSafeToCopy(t *testing.T) {
 // one byte over that length (envs/arg-too-long).
 func TestArgLimitIsPerString(t *testing.T) {
 	t.Parallel()
-	res := run(t, envs.ArgLimits)
+	res := childproc.Finish(t, envs.ArgLimits)
 	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
 	longest := envs.MaxArgLen()
 	require.Equal(t, []string{
@@ -247,7 +242,7 @@ func TestEndOfOptions(t *testing.T) {
 	repo := proofs.GitRepo(t, envs.EndOfOptions)
 	victim := filepath.Join(t.TempDir(), "config.yml")
 	proofs.WriteFile(t, victim, proofs.VictimText, 0o644)
-	res := run(t, envs.EndOfOptions, childproc.Args(repo, victim), childproc.Env(proofs.GitEnv...))
+	res := childproc.Finish(t, envs.EndOfOptions, childproc.Args(repo, victim), childproc.Env(proofs.GitEnv...))
 	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
 	require.Equal(t, "git: error: exit status 128", res.LastEvent(), "git refused: %q", res.Events)
 	require.Len(t, res.Events, 2)
@@ -267,7 +262,7 @@ func TestShellParameters(t *testing.T) {
 	dir := t.TempDir()
 	proofs.WriteFile(t, filepath.Join(dir, "app.log"), envs.AppLog, 0o644)
 	proofs.WriteFile(t, filepath.Join(dir, "db.log"), envs.DBLog, 0o644)
-	res := run(t, envs.ShellParameters, childproc.Args(dir))
+	res := childproc.Finish(t, envs.ShellParameters, childproc.Args(dir))
 	require.Equal(t, 0, res.ExitCode, "%s %q", res.Stderr, res.Events)
 	require.Equal(t, []string{
 		"sh ERROR: ERROR disk full",

@@ -12,21 +12,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"procbugs/helpers/childproc"
-	"procbugs/helpers/role"
 	"procbugs/pipes"
 )
 
 // The source texts' claims about pipes that no entry covers, each run in
 // a child process. The claims and their verdicts are in proofs/claims.go.
 
-func run(t *testing.T, r role.Role) childproc.Result {
-	t.Helper()
-	t.Parallel()
-	return childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
-}
-
 func TestMergedStderr(t *testing.T) {
-	res := run(t, pipes.MergedStderr)
+	t.Parallel()
+	res := childproc.Finish(t, pipes.MergedStderr)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, []string{"cmd.Stdout is *os.File",
 		fmt.Sprintf("read %d bytes, copy error <nil>, wait error <nil>", 2*pipes.EachStream)}, res.Events)
@@ -34,7 +28,8 @@ func TestMergedStderr(t *testing.T) {
 }
 
 func TestOutputDrainsBoth(t *testing.T) {
-	res := run(t, pipes.OutputDrains)
+	t.Parallel()
+	res := childproc.Finish(t, pipes.OutputDrains)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, []string{
 		fmt.Sprintf("Output: %d bytes, error <nil>", pipes.EachStream),
@@ -44,7 +39,8 @@ func TestOutputDrainsBoth(t *testing.T) {
 }
 
 func TestExitErrorStderrIsPartial(t *testing.T) {
-	res := run(t, pipes.ExitErrorStderr)
+	t.Parallel()
+	res := childproc.Finish(t, pipes.ExitErrorStderr)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Len(t, res.Events, 2)
 	var kept, long int
@@ -63,14 +59,16 @@ func TestExitErrorStderrIsPartial(t *testing.T) {
 }
 
 func TestCombinedOutputInterleaves(t *testing.T) {
-	res := run(t, pipes.Combined)
+	t.Parallel()
+	res := childproc.Finish(t, pipes.Combined)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, `"o1\ne1\no2\ne2\n" <nil>`, res.LastEvent())
 	t.Logf("CombinedOutput: %s", res.LastEvent())
 }
 
 func TestRunConnectsDevNullAndExtraFiles(t *testing.T) {
-	res := run(t, pipes.StdioAndExtraFiles)
+	t.Parallel()
+	res := childproc.Finish(t, pipes.StdioAndExtraFiles)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Len(t, res.Events, 5)
 	assert.Equal(t, "fd0=/dev/null", res.Events[0])
@@ -83,7 +81,8 @@ func TestRunConnectsDevNullAndExtraFiles(t *testing.T) {
 }
 
 func TestRunOutputCombinedOutputReap(t *testing.T) {
-	res := run(t, pipes.RunReaps)
+	t.Parallel()
+	res := childproc.Finish(t, pipes.RunReaps)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, []string{
 		"Run: error <nil>, /proc entry gone: true",
@@ -94,7 +93,8 @@ func TestRunOutputCombinedOutputReap(t *testing.T) {
 }
 
 func TestListenerHandoff(t *testing.T) {
-	res := run(t, pipes.Handoff)
+	t.Parallel()
+	res := childproc.Finish(t, pipes.Handoff)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	n := pipes.Connections
 	require.Equal(t, []string{

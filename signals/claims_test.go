@@ -20,7 +20,6 @@ import (
 
 	"procbugs/helpers/childproc"
 	"procbugs/helpers/procfs"
-	"procbugs/helpers/role"
 	"procbugs/signals"
 	"procbugs/signals/proofs"
 )
@@ -30,10 +29,6 @@ import (
 // proofs/claims.go.
 
 // run runs r to its end, which must come by itself.
-func run(t *testing.T, r role.Role, opts ...childproc.Option) childproc.Result {
-	t.Helper()
-	return childproc.Run(t, r, append([]childproc.Option{childproc.Timeout(childproc.FinishBound)}, opts...)...)
-}
 
 // TestRuntimeCatchesAlmostEverySignal reads SigCgt of a Go program that
 // does nothing with signals (000 §7: "Go's runtime installs handlers for
@@ -78,8 +73,8 @@ func TestRuntimeCatchesAlmostEverySignal(t *testing.T) {
 // the compiler checks the divisor and calls runtime.panicdivide.
 func TestRuntimeFaults(t *testing.T) {
 	t.Parallel()
-	nilRes := run(t, signals.Fault, childproc.Args("nil"))
-	divRes := run(t, signals.Fault, childproc.Args("divide"))
+	nilRes := childproc.Finish(t, signals.Fault, childproc.Args("nil"))
+	divRes := childproc.Finish(t, signals.Fault, childproc.Args("divide"))
 	require.Equal(t, 2, nilRes.ExitCode, nilRes.Status())
 	require.Contains(t, nilRes.Stderr, "[signal SIGSEGV: segmentation violation")
 	require.Equal(t, 2, divRes.ExitCode, divRes.Status())
@@ -155,14 +150,14 @@ func TestOneSlotHoldsOneSignal(t *testing.T) {
 	t.Parallel()
 	t.Run("three signals while nobody receives leave one", func(t *testing.T) {
 		t.Parallel()
-		res := run(t, signals.OneSlot, childproc.Args("channel"))
+		res := childproc.Finish(t, signals.OneSlot, childproc.Args("channel"))
 		require.Equal(t, 0, res.ExitCode, res.Stderr)
 		require.True(t, strings.HasPrefix(res.LastEvent(), "kept 1 of 3: "), res.LastEvent())
 		t.Logf("SIGHUP, SIGINT and SIGTERM into a one-slot channel nobody was reading: %s", res.LastEvent())
 	})
 	t.Run("NotifyContext keeps a signal sent before anyone waits", func(t *testing.T) {
 		t.Parallel()
-		res := run(t, signals.OneSlot, childproc.Args("notify-context"))
+		res := childproc.Finish(t, signals.OneSlot, childproc.Args("notify-context"))
 		require.Equal(t, 0, res.ExitCode, res.Stderr)
 		require.Equal(t, "context: user defined signal 1 signal received", res.LastEvent())
 		t.Logf("SIGUSR1 sent before <-ctx.Done(): %s", res.LastEvent())
@@ -176,7 +171,7 @@ func TestStopAndReset(t *testing.T) {
 	t.Parallel()
 	t.Run("after Stop of one channel another still receives", func(t *testing.T) {
 		t.Parallel()
-		res := run(t, signals.StopReset, childproc.Args("two-channels"))
+		res := childproc.Finish(t, signals.StopReset, childproc.Args("two-channels"))
 		require.Equal(t, 0, res.ExitCode, res.Stderr)
 		require.Equal(t, []string{"b got hangup", "a got nothing"}, res.Events)
 		t.Logf("two channels for SIGHUP, Stop(a), SIGHUP: %q", res.Events)
@@ -317,7 +312,7 @@ func TestSIGPIPEByDescriptor(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("fd %d with SIGPIPE %s", tc.fd, tc.mode), func(t *testing.T) {
 			t.Parallel()
-			res := run(t, signals.BrokenPipe, childproc.Args(strconv.Itoa(tc.fd), tc.mode))
+			res := childproc.Finish(t, signals.BrokenPipe, childproc.Args(strconv.Itoa(tc.fd), tc.mode))
 			if tc.killed {
 				require.Equal(t, syscall.SIGPIPE, res.Signal, "%s; %q", res.Status(), res.Events)
 				require.Empty(t, res.Events, "Write never returned")
@@ -410,7 +405,7 @@ func TestFixedCodeIsSafeToCopy(t *testing.T) {
 	for _, path := range signals.ErrorPathNames() {
 		t.Run(path, func(t *testing.T) {
 			t.Parallel()
-			res := run(t, signals.ErrorPaths, childproc.Args(path))
+			res := childproc.Finish(t, signals.ErrorPaths, childproc.Args(path))
 			require.Equal(t, 0, res.ExitCode, res.Stderr)
 			leak, ok := strings.CutPrefix(res.LastEvent(), path+": ")
 			require.True(t, ok, "%q", res.Events)

@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"procbugs/helpers/role"
+	"procbugs/helpers/role/inflight"
 )
 
 // Each entry's scenario: what its child process does, once with the
@@ -105,23 +105,16 @@ var NotifyAfterInit = lesson.Pair("notify-after-init", func(c code, _ []string) 
 // child's own time bound.
 const DrainBound = 2 * time.Second
 
-// serveSlowly is the server of both shutdown entries. Its one handler is
-// slow on purpose: it announces that it has started, then finishes only
-// when the proof writes a line to the child's stdin. So the request is in
-// flight when the signal arrives, for as long as the proof needs, and no
-// timer decides anything.
+// serveSlowly is the server of both shutdown entries: its one request is
+// held in flight until the proof releases it, so the signal arrives while
+// it is certainly in flight.
 func serveSlowly(serve func(*http.Server, net.Listener, time.Duration) error) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := inflight.Listen()
 	if err != nil {
 		return fail(err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		role.Emit("request started")
-		os.Stdin.Read(make([]byte, 1))
-		io.WriteString(w, "done")
-	})}
+	srv := &http.Server{Handler: inflight.Handler()}
 	srv.RegisterOnShutdown(func() { role.Emit("draining") })
-	role.Emitf("listening on %s", ln.Addr())
 	err = serve(srv, ln, DrainBound)
 	role.Emitf("shutdown returned %v", err)
 	return 0

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"procbugs/helpers/childproc"
-	"procbugs/helpers/role"
 	"procbugs/termination"
 )
 
@@ -18,16 +17,11 @@ import (
 // the table covers, each run in a child process. The claims and their
 // verdicts are in proofs/claims.go.
 
-func run(t *testing.T, r role.Role) childproc.Result {
-	t.Helper()
-	t.Parallel()
-	return childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
-}
-
 // TestWaitWithoutStart: Wait on a command never started is an error, not
 // a success (C114).
 func TestWaitWithoutStart(t *testing.T) {
-	res := run(t, termination.WaitWithoutStart)
+	t.Parallel()
+	res := childproc.Finish(t, termination.WaitWithoutStart)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, []string{"Wait returned exec: not started"}, res.Events)
 	t.Logf("%s", res.LastEvent())
@@ -36,7 +30,8 @@ func TestWaitWithoutStart(t *testing.T) {
 // TestFinalizerRunsAfterGC: a finalizer runs once a collection finds its
 // object unreachable; the table shows that the exit never runs one (C003).
 func TestFinalizerRunsAfterGC(t *testing.T) {
-	res := run(t, termination.FinalizerAfterGC)
+	t.Parallel()
+	res := childproc.Finish(t, termination.FinalizerAfterGC)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, []string{"collections before: 0", termination.FinalizerRan}, res.Events)
 	t.Logf("no collection had run; after runtime.GC the finalizer ran")
@@ -45,7 +40,8 @@ func TestFinalizerRunsAfterGC(t *testing.T) {
 // TestTypedErrors: what os/exec's errors are, and what errors.Is and
 // os.IsNotExist say of them (C091, C092).
 func TestTypedErrors(t *testing.T) {
-	res := run(t, termination.TypedErrors)
+	t.Parallel()
+	res := childproc.Finish(t, termination.TypedErrors)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, []string{
 		"exit 2: *exec.ExitError ErrNotExist=false ErrPermission=false ErrExist=false ErrNotFound=false",
@@ -69,7 +65,7 @@ func TestFixedCodeIsSafeToCopy(t *testing.T) {
 	for _, group := range termination.ErrorPathGroups {
 		t.Run(group, func(t *testing.T) {
 			t.Parallel()
-			res := childproc.Run(t, termination.ErrorPaths, childproc.Args(group), childproc.Timeout(childproc.FinishBound))
+			res := childproc.Finish(t, termination.ErrorPaths, childproc.Args(group))
 			require.Equal(t, 0, res.ExitCode, res.Stderr)
 			require.NotEmpty(t, res.Events)
 			for _, e := range res.Events {
@@ -82,7 +78,7 @@ func TestFixedCodeIsSafeToCopy(t *testing.T) {
 	}
 	t.Run("controls", func(t *testing.T) {
 		t.Parallel()
-		res := childproc.Run(t, termination.ErrorPaths, childproc.Args("controls"), childproc.Timeout(childproc.FinishBound))
+		res := childproc.Finish(t, termination.ErrorPaths, childproc.Args("controls"))
 		require.Equal(t, 0, res.ExitCode, res.Stderr)
 		require.Len(t, res.Events, 2)
 		assert.True(t, strings.HasPrefix(res.Events[0], "control, Start without Wait: 1 "),

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"procbugs/helpers/role"
+	"procbugs/helpers/role/inflight"
 )
 
 // Each entry's scenario: what its child process does, once with the
@@ -109,34 +109,22 @@ var PanicInGoroutine = lesson.Pair("panic-in-goroutine", func(c code, _ []string
 // meets the child's own time bound long before. Nothing is decided by it.
 const DrainBound = 30 * time.Second
 
-// What the server of ShutdownNotAwaited says, and answers.
+// What the server of ShutdownNotAwaited says, beside inflight's events.
 const (
-	Listening       = "listening on "
-	RequestStarted  = "request started"
 	ClosingListener = "Shutdown closes the listener"
-	RequestFinished = "request finished"
 	ServeReturned   = "ServeUntilDone returned "
-	Reply           = "done"
 )
 
-// ShutdownNotAwaited serves one slow request and shuts down on SIGTERM.
-// Its one handler announces that it has started, then finishes only when
-// the proof writes a line to the child's stdin: the request is in flight
-// for as long as the proof needs, and no timer decides anything.
+// ShutdownNotAwaited serves one request, held in flight until the proof
+// releases it, and shuts down on SIGTERM.
 var ShutdownNotAwaited = lesson.Pair("shutdown-not-awaited", func(c code, _ []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := inflight.Listen()
 	if err != nil {
 		return report(err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		role.Emit(RequestStarted)
-		os.Stdin.Read(make([]byte, 1))
-		io.WriteString(w, Reply)
-		role.Emit(RequestFinished)
-	})}
-	role.Emit(Listening + ln.Addr().String())
+	srv := &http.Server{Handler: inflight.Handler()}
 	err = c.ServeUntilDone(ctx, srv, announcedClose{ln}, DrainBound)
 	role.Emit(ServeReturned + fmt.Sprint(err))
 	return 0

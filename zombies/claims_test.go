@@ -16,7 +16,6 @@ import (
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
 	"procbugs/helpers/procfs"
-	"procbugs/helpers/role"
 	"procbugs/zombies"
 	"procbugs/zombies/proofs"
 )
@@ -24,11 +23,6 @@ import (
 // The source texts' claims about exec.Cmd and PID 1 that no entry covers,
 // each run in a child process. The claims and their verdicts are in
 // proofs/claims.go.
-
-func run(t *testing.T, r role.Role, opts ...childproc.Option) childproc.Result {
-	t.Helper()
-	return childproc.Run(t, r, append(opts, childproc.Timeout(childproc.FinishBound))...)
-}
 
 // TestLeakDetectors shows two ways to catch a Cmd that was started and
 // never waited for, each against both versions of Launch. goleak runs in
@@ -39,7 +33,7 @@ func TestLeakDetectors(t *testing.T) {
 	execwait := childproc.Env("GODEBUG=execwait=2")
 	t.Run("GODEBUG=execwait=2 panics when a Cmd never waited for is collected", func(t *testing.T) {
 		t.Parallel()
-		res := run(t, zombies.StartWithoutWait.Broken, childproc.Args("collect"), execwait)
+		res := childproc.Finish(t, zombies.StartWithoutWait.Broken, childproc.Args("collect"), execwait)
 		require.Equal(t, 2, res.ExitCode, "an unrecovered panic exits 2: %q", res.Events)
 		assert.Equal(t, []string{"the helper has exited"}, res.Events)
 		assert.Contains(t, res.Stderr, "panic: exec: Cmd started a Process but leaked without a call to Wait")
@@ -52,7 +46,7 @@ func TestLeakDetectors(t *testing.T) {
 	})
 	t.Run("with Wait in a goroutine the Cmd is freed without a panic", func(t *testing.T) {
 		t.Parallel()
-		res := run(t, zombies.StartWithoutWait.Fixed, childproc.Args("collect"), execwait)
+		res := childproc.Finish(t, zombies.StartWithoutWait.Fixed, childproc.Args("collect"), execwait)
 		require.Equal(t, 0, res.ExitCode, res.Stderr)
 		require.Equal(t, []string{"the helper has exited", "the Cmd was freed without a panic"}, res.Events)
 		t.Logf("with GODEBUG=execwait=2: %s", res.LastEvent())
@@ -86,7 +80,7 @@ func TestCmdLifecycle(t *testing.T) {
 	t.Parallel()
 	t.Run("Command looks up the path, and a Cmd runs once", func(t *testing.T) {
 		t.Parallel()
-		res := run(t, zombies.Lifecycle)
+		res := childproc.Finish(t, zombies.Lifecycle)
 		require.Equal(t, 0, res.ExitCode, res.Stderr)
 		// The child has the test's PATH, so LookPath answers the same here.
 		sh, err := exec.LookPath("sh")

@@ -58,7 +58,7 @@ func runPrompts(t childproc.T, r role.Role) []string {
 	for _, n := range promptSizes() {
 		args = append(args, strconv.Itoa(n))
 	}
-	res := childproc.Run(t, r, childproc.Args(args...), childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r, childproc.Args(args...))
 	require.Equal(t, 0, res.ExitCode, "%s\n%q", res.Stderr, res.Events)
 	return res.Events
 }

@@ -55,7 +55,7 @@ func runWithGreeting(t childproc.T, r role.Role) (goChild []string, sh string) {
 	if _, err := exec.LookPath("sh"); err != nil {
 		childproc.SkipWith(t, "needs sh", r)
 	}
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Len(t, res.Events, 5, "%q", res.Events)
 	return res.Events[:4], res.Events[4]

@@ -63,7 +63,7 @@ func runSearches(t childproc.T, r role.Role) (seen []string, injected bool) {
 	dir := childproc.TempDir(t)
 	WriteFile(t, filepath.Join(dir, "app.log"), envs.AppLog, 0o644)
 	WriteFile(t, filepath.Join(dir, "db.log"), envs.DBLog, 0o644)
-	res := childproc.Run(t, r, childproc.Args(dir), childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r, childproc.Args(dir))
 	require.Equal(t, 0, res.ExitCode, "%s\n%q", res.Stderr, res.Events)
 	_, err := os.Stat(filepath.Join(dir, envs.Injected))
 	return res.Events, err == nil

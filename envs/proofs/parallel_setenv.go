@@ -48,7 +48,7 @@ const parallelConflict = "testing: test using t.Setenv, t.Chdir, or cryptotest.S
 
 func runGreetingTests(t childproc.T, r role.Role) childproc.Result {
 	t.Helper()
-	return childproc.Run(t, r, childproc.Args("-test.v"), childproc.Timeout(childproc.FinishBound))
+	return childproc.Finish(t, r, childproc.Args("-test.v"))
 }
 
 func proveSetenvPanics(t childproc.T, r role.Role) {

@@ -70,7 +70,7 @@ func runHooks(t childproc.T, r role.Role) (dir string, seen []string) {
 		require.Equal(t, os.FileMode(0o755), fi.Mode().Perm(), "and is executable")
 		paths = append(paths, path)
 	}
-	res := childproc.Run(t, r, childproc.Args(paths...), childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r, childproc.Args(paths...))
 	require.Equal(t, 0, res.ExitCode, "%s\n%q", res.Stderr, res.Events)
 	return dir, res.Events
 }

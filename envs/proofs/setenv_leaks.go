@@ -53,7 +53,7 @@ func runSetenvScenario(t childproc.T, r role.Role) []string {
 	if _, err := exec.LookPath("sh"); err != nil {
 		childproc.SkipWith(t, "needs sh for the shells that report MODE", r)
 	}
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, "%s\n%q", res.Stderr, res.Events)
 	return res.Events
 }

@@ -385,3 +385,10 @@ func readAll(f *os.File) string {
 }
 
 func describe(pid int) string { return fmt.Sprintf("%d (%s)", pid, procfs.Comm(pid)) }
+
+// Finish runs r to its end, bounded by FinishBound, for a proof whose
+// child must finish by itself. Options may set another bound.
+func Finish(t T, r role.Role, opts ...Option) Result {
+	t.Helper()
+	return Run(t, r, append([]Option{Timeout(FinishBound)}, opts...)...)
+}

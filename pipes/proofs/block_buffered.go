@@ -88,7 +88,7 @@ func proveAnswerBuffered(t childproc.T, r role.Role) {
 
 func proveAnswerArrives(t childproc.T, r role.Role) {
 	needStdbuf(t, r)
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	answer := fmt.Sprintf("answer %q, error <nil>", "IS ANYONE THERE?\n")
 	require.Equal(t, []string{"asked", answer, "the filter: <nil>"}, res.Events)

@@ -85,7 +85,7 @@ func full(pid, fd int) bool {
 }
 
 func proveDrainsBoth(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("stdout %d bytes, stderr %d bytes", pipes.EachStream, pipes.EachStream), res.LastEvent())
 	t.Logf("%s", res.LastEvent())

@@ -50,7 +50,7 @@ var ExtraFilesNumber = catalog.Entry{
 }
 
 func proveServerFindsNoListener(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Len(t, res.Events, 2, "told, then exited")
 	told := toldFD(t, res.Events[0])
@@ -63,7 +63,7 @@ func proveServerFindsNoListener(t childproc.T, r role.Role) {
 }
 
 func proveServerAnswers(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Len(t, res.Events, 2, "told, then answered")
 	require.Equal(t, 3, toldFD(t, res.Events[0]))

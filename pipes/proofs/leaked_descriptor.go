@@ -81,7 +81,7 @@ func sharedPipe(helper int, reading []string) string {
 }
 
 func proveReaderGetsEOF(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, `read "done", then EOF`, res.LastEvent())
 	t.Logf("%s while the helper was still running", res.LastEvent())

@@ -46,14 +46,14 @@ var ReadAfterWait = catalog.Entry{
 }
 
 func proveReadFailsOnClosedPipe(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 1, res.ExitCode, res.Stderr)
 	require.Equal(t, "error: read |0: "+os.ErrClosed.Error(), res.LastEvent())
 	t.Logf("the writer's %d bytes were lost: %s", pipes.SmallOutput, res.LastEvent())
 }
 
 func proveReadsSmallOutput(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("read %d bytes", pipes.SmallOutput), res.LastEvent())
 	t.Logf("%s, exit 0", res.LastEvent())

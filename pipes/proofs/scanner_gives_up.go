@@ -76,7 +76,7 @@ func proveScannerLeavesWriterBlocked(t childproc.T, r role.Role) {
 }
 
 func proveScannerErrorReported(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("%d lines, error: %v; the logger: exit status 0", pipes.LinesBefore, bufio.ErrTooLong),
 		res.LastEvent())

@@ -41,14 +41,14 @@ var StderrLost = catalog.Entry{
 }
 
 func proveStderrEmpty(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, `exit 128: ""`, res.LastEvent())
 	t.Logf("the failure as the parent saw it: %s", res.LastEvent())
 }
 
 func proveStderrKept(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, `exit 128: "fatal: repository not found\n"`, res.LastEvent())
 	t.Logf("the failure as the parent saw it: %s", res.LastEvent())

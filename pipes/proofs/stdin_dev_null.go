@@ -76,7 +76,7 @@ func prompted(t childproc.T, r role.Role) (event string, unread int) {
 	defer user.Close()
 	_, err = user.WriteString(pipes.Answer)
 	require.NoError(t, err)
-	res := childproc.Run(t, r, childproc.Stdin(term), childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r, childproc.Stdin(term))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	unread, err = procfs.PipeQueued(procfs.Self, int(term.Fd()))
 	require.NoError(t, err)

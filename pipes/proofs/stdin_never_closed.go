@@ -67,7 +67,7 @@ func proveWaitsForEOF(t childproc.T, r role.Role) {
 }
 
 func proveReadsToEOF(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("fed %d bytes; the child counted %d bytes", pipes.Input, pipes.Input), res.LastEvent())
 	t.Logf("%s", res.LastEvent())

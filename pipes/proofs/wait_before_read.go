@@ -72,7 +72,7 @@ func proveWaitBeforeReadHangs(t childproc.T, r role.Role) {
 }
 
 func proveReadsEverything(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("read %d bytes", pipes.OneMiB), res.LastEvent())
 	t.Logf("%s, exit 0 after %v", res.LastEvent(), res.Elapsed.Round(time.Millisecond))

@@ -57,30 +57,30 @@ var DeferredStop = catalog.Entry{
 // that carried on (AwaitSurvived); the fixed child dies in that handler.
 // Then the request finishes and the process exits by itself.
 func proveSecondSignalSwallowed(t childproc.T, r role.Role) {
-	s := startServer(t, r)
-	s.p.Signal(t, syscall.SIGTERM)
-	s.p.Await(t, "draining")
-	s.p.Signal(t, syscall.SIGINT)
-	AwaitSurvived(t, s.p, syscall.SIGINT)
-	rep := s.finish()
-	require.NoError(t, rep.err)
-	require.Equal(t, http.StatusOK, rep.status)
-	res := s.p.Wait(t)
+	p, h := childproc.StartHolding(t, r)
+	p.Signal(t, syscall.SIGTERM)
+	p.Await(t, "draining")
+	p.Signal(t, syscall.SIGINT)
+	AwaitSurvived(t, p, syscall.SIGINT)
+	rep := h.Finish()
+	require.NoError(t, rep.Err)
+	require.Equal(t, http.StatusOK, rep.Status)
+	res := p.Wait(t)
 	require.Equal(t, 0, res.ExitCode, res.Status())
 	require.Equal(t, "shutdown returned <nil>", res.LastEvent())
 	t.Logf("SIGTERM, then SIGINT during the drain: the SIGINT was caught and dropped; the request got %d %q and the process exited 0",
-		rep.status, rep.body)
+		rep.Status, rep.Body)
 }
 
 func proveSecondSignalKills(t childproc.T, r role.Role) {
-	s := startServer(t, r)
-	s.p.Signal(t, syscall.SIGTERM)
-	s.p.Await(t, "draining")
-	s.p.Signal(t, syscall.SIGINT)
-	res := s.p.Wait(t)
-	rep := <-s.reply
+	p, h := childproc.StartHolding(t, r)
+	p.Signal(t, syscall.SIGTERM)
+	p.Await(t, "draining")
+	p.Signal(t, syscall.SIGINT)
+	res := p.Wait(t)
+	rep := h.Reply()
 	require.Equal(t, syscall.SIGINT, res.Signal, res.Status())
 	require.Equal(t, 130, res.ShellCode)
-	require.Error(t, rep.err, "the request in flight was cut short")
-	t.Logf("SIGTERM, then SIGINT during the drain: %s; the request in flight got %q", res.Status(), rep.err)
+	require.Error(t, rep.Err, "the request in flight was cut short")
+	t.Logf("SIGTERM, then SIGINT during the drain: %s; the request in flight got %q", res.Status(), rep.Err)
 }

@@ -55,29 +55,29 @@ var ExitOnSignal = catalog.Entry{
 // The fixed server answers the request and says it drained; the broken
 // one ended with the client still waiting, having never begun to drain.
 func proveRequestDropped(t childproc.T, r role.Role) {
-	s := startServer(t, r)
-	s.p.Signal(t, syscall.SIGTERM)
-	res := s.p.Wait(t)
-	rep := <-s.reply
-	require.Error(t, rep.err, "the request got an answer: %d %q", rep.status, rep.body)
+	p, h := childproc.StartHolding(t, r)
+	p.Signal(t, syscall.SIGTERM)
+	res := p.Wait(t)
+	rep := h.Reply()
+	require.Error(t, rep.Err, "the request got an answer: %d %q", rep.Status, rep.Body)
 	require.Equal(t, 0, res.ExitCode, "os.Exit(0): %s", res.Status())
 	require.False(t, res.HasEvent("draining"), "the server never began to drain")
 	require.Equal(t, "request started", res.LastEvent(), "serve never returned")
-	t.Logf("SIGTERM with a request in flight: the process ended with %s and the client got %q", res.Status(), rep.err)
+	t.Logf("SIGTERM with a request in flight: the process ended with %s and the client got %q", res.Status(), rep.Err)
 }
 
 func proveRequestDrained(t childproc.T, r role.Role) {
-	s := startServer(t, r)
-	s.p.Signal(t, syscall.SIGTERM)
-	s.p.Await(t, "draining")
-	rep := s.finish()
-	require.NoError(t, rep.err)
-	require.Equal(t, http.StatusOK, rep.status)
-	require.Equal(t, "done", rep.body)
-	res := s.p.Wait(t)
+	p, h := childproc.StartHolding(t, r)
+	p.Signal(t, syscall.SIGTERM)
+	p.Await(t, "draining")
+	rep := h.Finish()
+	require.NoError(t, rep.Err)
+	require.Equal(t, http.StatusOK, rep.Status)
+	require.Equal(t, "done", rep.Body)
+	res := p.Wait(t)
 	require.Equal(t, 0, res.ExitCode, res.Status())
 	require.Equal(t, "shutdown returned <nil>", res.LastEvent(), "Shutdown finished within the drain bound")
 	require.Contains(t, res.Stderr, "shutting down: terminated signal received", "context.Cause names the signal")
 	t.Logf("SIGTERM with a request in flight: it got %d %q, Shutdown returned nil, and the process exited 0",
-		rep.status, rep.body)
+		rep.Status, rep.Body)
 }

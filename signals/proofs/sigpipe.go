@@ -49,7 +49,7 @@ var SIGPIPE = catalog.Entry{
 }
 
 func proveSIGPIPEKills(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, syscall.SIGPIPE, res.Signal, "%s; %q", res.Status(), res.Events)
 	require.Equal(t, 141, res.ShellCode)
 	require.Equal(t, "stdout's reader is gone", res.LastEvent(), "WriteReport never returned")
@@ -57,7 +57,7 @@ func proveSIGPIPEKills(t childproc.T, r role.Role) {
 }
 
 func proveEPIPEReturned(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, "%s; %q", res.Status(), res.Events)
 	require.Equal(t, "WriteReport returned write /dev/stdout: broken pipe", res.LastEvent())
 	t.Logf("writing to a stdout with no reader: %q; %s", res.LastEvent(), res.Status())

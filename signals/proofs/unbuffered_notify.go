@@ -54,7 +54,7 @@ var UnbufferedNotify = catalog.Entry{
 // happen: the child looks only once os/signal has offered the signal.
 func proveReceived(want int) func(t childproc.T, r role.Role) {
 	return func(t childproc.T, r role.Role) {
-		res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+		res := childproc.Finish(t, r)
 		require.Equal(t, 0, res.ExitCode, res.Stderr)
 		require.Equal(t, fmt.Sprintf("received %d of %d", want, signals.Rounds), res.LastEvent())
 		t.Logf("the child sent itself SIGUSR1 %d times, one at a time; its channel %s", signals.Rounds, res.LastEvent())

@@ -64,7 +64,7 @@ var ClosedStderr = catalog.Entry{
 // the log's path and what the log holds.
 func runLogged(t childproc.T, r role.Role) (said, logPath, logged string) {
 	logPath = filepath.Join(childproc.TempDir(t), "child.log")
-	res := childproc.Run(t, r, childproc.Args(logPath), childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r, childproc.Args(logPath))
 	require.Equal(t, 0, res.ExitCode, "stderr: %s", res.Stderr)
 	require.Len(t, res.Events, 2)
 	require.Equal(t, "Run returned <nil>", res.Events[0], "Run reports success either way")

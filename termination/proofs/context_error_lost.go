@@ -70,7 +70,7 @@ var killed = "signal: " + syscall.SIGKILL.String()
 // that had passed before Start comes back as the context's own error, no
 // child having run. It returns what the child said of the cancelled job.
 func runJobs(t childproc.T, r role.Role) string {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, "stderr: %s; events %q", res.Stderr, res.Events)
 	require.Len(t, res.Events, 2)
 	require.Equal(t, fmt.Sprintf("%s: job stopped: %v; the context's error in the chain: true; *exec.ExitError: none",

@@ -59,7 +59,7 @@ var ExitSkipsDefers = catalog.Entry{
 // returns.
 func runReport(t childproc.T, r role.Role) (path string) {
 	path = filepath.Join(childproc.TempDir(t), "report.txt")
-	res := childproc.Run(t, r, childproc.Args(path), childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r, childproc.Args(path))
 	require.Equal(t, termination.ReportStatus(), res.ExitCode, "the exit status says some failed; stderr: %s", res.Stderr)
 	require.NotContains(t, res.Events, termination.ReportReturned)
 	return path

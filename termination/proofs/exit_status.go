@@ -60,7 +60,7 @@ var ExitStatus = catalog.Entry{
 // exit it reports as is, and the shell's $?, 128 + 9 (000 §18 prints
 // "SIGKILL = 9137"). It returns the child's events.
 func describeVictims(t childproc.T, r role.Role) []string {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, "stderr: %s; events %q", res.Stderr, res.Events)
 	require.Len(t, res.Events, 2+len(termination.VictimSignals))
 	require.Equal(t, fmt.Sprintf("exit %d: exit status %d", termination.VictimExit, termination.VictimExit), res.Events[0])

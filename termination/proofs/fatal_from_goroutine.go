@@ -60,7 +60,7 @@ var deployFailed = regexp.MustCompile(`(?m)^--- FAIL: TestDeploy \(`)
 // TestDeploy fails with the check's message, its deferred call runs, and
 // the test binary lives on to run TestNext.
 func runDeployTest(t childproc.T, r role.Role) childproc.Result {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 1, res.ExitCode, "a failed test run exits 1; stdout: %s stderr: %s", res.Stdout, res.Stderr)
 	require.Regexp(t, deployFailed, res.Stdout)
 	require.Contains(t, res.Stdout, "check 1: "+termination.FailingCheck)

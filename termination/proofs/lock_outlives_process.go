@@ -66,10 +66,10 @@ var ranAlone = []string{termination.Working, "garbage collections: 0", "ok"}
 // The first run must work in both halves.
 func runTwice(t childproc.T, r role.Role) (second childproc.Result, lock string) {
 	lock = filepath.Join(childproc.TempDir(t), "job.lock")
-	first := childproc.Run(t, r, childproc.Args(lock), childproc.Timeout(childproc.FinishBound))
+	first := childproc.Finish(t, r, childproc.Args(lock))
 	require.Equal(t, 0, first.ExitCode, "stderr: %s", first.Stderr)
 	require.Equal(t, ranAlone, first.Events)
-	second = childproc.Run(t, r, childproc.Args(lock), childproc.Timeout(childproc.FinishBound))
+	second = childproc.Finish(t, r, childproc.Args(lock))
 	return second, lock
 }
 

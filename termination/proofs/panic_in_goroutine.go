@@ -58,7 +58,7 @@ var PanicInGoroutine = catalog.Entry{
 
 func provePanicKills(t childproc.T, r role.Role) {
 	// The runtime's own default: a panic prints the panicking goroutine only.
-	res := childproc.Run(t, r, childproc.Env("GOTRACEBACK=single"), childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r, childproc.Env("GOTRACEBACK=single"))
 	require.Equal(t, 2, res.ExitCode, "an unrecovered panic exits 2; stderr: %s", res.Stderr)
 	require.True(t, strings.HasPrefix(res.Stderr, "panic: "+termination.IndexPanic+"\n"), res.Stderr)
 	require.Contains(t, res.Stderr, "created by procbugs/termination.Broken.ProcessAll", "the stack is the worker's")
@@ -71,7 +71,7 @@ func provePanicKills(t childproc.T, r role.Role) {
 }
 
 func provePanicReturned(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 1, res.ExitCode, "stderr: %s", res.Stderr)
 	require.Equal(t, []string{"error: panic: " + termination.IndexPanic, termination.MainDeferRan}, res.Events)
 	require.Empty(t, res.Stderr)

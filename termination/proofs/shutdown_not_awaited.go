@@ -12,6 +12,7 @@ import (
 	"procbugs/helpers/childproc"
 	"procbugs/helpers/procfs"
 	"procbugs/helpers/role"
+	"procbugs/helpers/role/inflight"
 	"procbugs/termination"
 )
 
@@ -67,38 +68,38 @@ var ShutdownNotAwaited = catalog.Entry{
 // itself with the handler still holding it. The fixed child would wait
 // for it until its time bound.
 func proveRequestCutOff(t childproc.T, r role.Role) {
-	s := startServer(t, r)
-	s.p.Signal(t, syscall.SIGTERM)
-	res := s.p.Wait(t)
-	rep := <-s.reply
+	p, h := childproc.StartHolding(t, r)
+	p.Signal(t, syscall.SIGTERM)
+	res := p.Wait(t)
+	rep := h.Reply()
 	require.Equal(t, 0, res.ExitCode, "%s; stderr: %s", res.Status(), res.Stderr)
-	require.Equal(t, []string{termination.Listening + s.addr, termination.RequestStarted,
+	require.Equal(t, []string{inflight.Listening + h.Addr, inflight.Started,
 		termination.ClosingListener, termination.ServeReturned + "<nil>"}, res.Events,
 		"ServeUntilDone returned once the listener closed, and the handler never finished")
-	require.Error(t, rep.err, "the request got an answer: %d %q", rep.status, rep.body)
+	require.Error(t, rep.Err, "the request got an answer: %d %q", rep.Status, rep.Body)
 	t.Logf("SIGTERM with a request in flight: Serve returned as the listener closed, ServeUntilDone returned nil, "+
-		"the process exited 0 without the handler finishing, and the client got %q", rep.err)
+		"the process exited 0 without the handler finishing, and the client got %q", rep.Err)
 }
 
 // proveRequestAwaited releases the request only once the child, past the
 // closing of the listener, sleeps with every thread: the broken child
 // never does, it has returned from main by then.
 func proveRequestAwaited(t childproc.T, r role.Role) {
-	s := startServer(t, r)
-	s.p.Signal(t, syscall.SIGTERM)
-	s.p.Await(t, termination.ClosingListener)
-	s.p.Until(t, "the child waits for the drain, every thread asleep, the request held", func() bool {
-		return procfs.Alive(s.p.Pid) && procfs.Idle(s.p.Pid)
+	p, h := childproc.StartHolding(t, r)
+	p.Signal(t, syscall.SIGTERM)
+	p.Await(t, termination.ClosingListener)
+	p.Until(t, "the child waits for the drain, every thread asleep, the request held", func() bool {
+		return procfs.Alive(p.Pid) && procfs.Idle(p.Pid)
 	})
-	rep := s.finish()
-	res := s.p.Wait(t)
-	require.NoError(t, rep.err)
-	require.Equal(t, http.StatusOK, rep.status)
-	require.Equal(t, termination.Reply, rep.body)
+	rep := h.Finish()
+	res := p.Wait(t)
+	require.NoError(t, rep.Err)
+	require.Equal(t, http.StatusOK, rep.Status)
+	require.Equal(t, inflight.Answer, rep.Body)
 	require.Equal(t, 0, res.ExitCode, "%s; stderr: %s", res.Status(), res.Stderr)
-	require.Equal(t, []string{termination.Listening + s.addr, termination.RequestStarted,
-		termination.ClosingListener, termination.RequestFinished, termination.ServeReturned + "<nil>"}, res.Events,
+	require.Equal(t, []string{inflight.Listening + h.Addr, inflight.Started,
+		termination.ClosingListener, inflight.Finished, termination.ServeReturned + "<nil>"}, res.Events,
 		"ServeUntilDone returned only after the handler finished")
 	t.Logf("SIGTERM with a request in flight: the listener closed, the child slept alive until the proof released "+
-		"the handler, the client got %d %q, then Shutdown returned nil and the process exited 0", rep.status, rep.body)
+		"the handler, the client got %d %q, then Shutdown returned nil and the process exited 0", rep.Status, rep.Body)
 }

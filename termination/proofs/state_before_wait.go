@@ -71,7 +71,7 @@ func proveStateNil(t childproc.T, r role.Role) {
 }
 
 func proveStateRead(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, "%s; stderr: %s", res.Status(), res.Stderr)
 	require.Equal(t, []string{"Abort: signaled true, by SIGKILL"}, res.Events)
 	t.Logf("Kill, Wait, then ProcessState: %q", res.Events[0])

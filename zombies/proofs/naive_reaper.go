@@ -65,7 +65,7 @@ var forcedOrder = []string{"both children have exited", "after the reaper's pass
 var noChild = regexp.MustCompile(`^Wait: (waitid|wait): no child processes; ProcessState: <nil>$`)
 
 func proveStatusStolen(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Len(t, res.Events, 3, "events %q", res.Events)
 	assert.Equal(t, forcedOrder, res.Events[:2])
@@ -76,7 +76,7 @@ func proveStatusStolen(t childproc.T, r role.Role) {
 }
 
 func proveStatusKept(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(childproc.FinishBound))
+	res := childproc.Finish(t, r)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	want := fmt.Sprintf("Wait: exit status %d; ProcessState: exit status %d", zombies.ExitStatus, zombies.ExitStatus)
 	require.Equal(t, append(slices.Clone(forcedOrder), want), res.Events)
