@@ -25,9 +25,13 @@ var ArgTooLong = catalog.Entry{
 		"The same holds for a large environment variable.",
 	Refs: []string{"go-debos/debos#739", "argoproj/argo-workflows#12190", "kubernetes-sigs/kustomize#5480",
 		"golang/go#37768", "kunchenguid/no-mistakes#485", "golang/go#77177"},
-	Func:  "AskModel",
-	Test:  "TestArgTooLong",
-	Tree:  true,
+	Func: "AskModel",
+	Test: "TestArgTooLong",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "the child asks a client about prompts of up to 1 MiB, the largest 128 KiB or more",
+		Wrong:    "every prompt runs: argv stays within ARG_MAX, 2 MiB",
+	},
 	Roles: envs.ArgTooLong,
 	Broken: catalog.Half{
 		Says:  "a prompt one byte over MAX_ARG_STRLEN fails with E2BIG and the client never runs",

@@ -30,7 +30,12 @@ var DuplicateKeys = catalog.Entry{
 	Func:    "WithSetting",
 	Test:    "TestDuplicateKeys",
 	Tree:    true,
-	Roles:   envs.DuplicateKeys,
+	Quiz: catalog.Quiz{
+		Scenario: "with MODE=old set, the child passes its environment and MODE=new to a Go probe and to sh",
+		AskFixed: true,
+		Wrong:    "sh sees the old value, and the Go probe the new one",
+	},
+	Roles: envs.DuplicateKeys,
 	Broken: catalog.Half{
 		Says:  "through os.StartProcess a Go child sees the old value and sh the new one",
 		Prove: proveDuplicatesDisagree,

@@ -30,7 +30,10 @@ var EnvPathIgnored = catalog.Entry{
 	Func:    "RunTool",
 	Test:    "TestEnvPathIgnored",
 	Tree:    true,
-	Roles:   envs.EnvPathIgnored,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs mytool and newtool with a PATH in Cmd.Env that puts the tools directory first",
+	},
+	Roles: envs.EnvPathIgnored,
 	Broken: catalog.Half{
 		Says:  "the system's mytool runs, and newtool, only in the tools directory, is not found",
 		Prove: proveParentPathChooses,

@@ -28,7 +28,10 @@ var EnvReplaces = catalog.Entry{
 	Func:    "RunWithVars",
 	Test:    "TestEnvReplaces",
 	Tree:    true,
-	Roles:   envs.EnvReplaces,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a Go probe and a shell, each with GREETING=hello added to its environment",
+	},
+	Roles: envs.EnvReplaces,
 	Broken: catalog.Half{
 		Says:  "the Go child has GREETING but no PATH and no HOME, and cannot exec sh; a shell makes up a PATH",
 		Prove: proveEnvReplaced,

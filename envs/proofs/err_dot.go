@@ -42,7 +42,12 @@ var ErrDot = catalog.Entry{
 	Func:    "RunLocalTool",
 	Test:    "TestErrDot",
 	Changes: []catalog.Change{ErrDotChange},
-	Roles:   envs.ErrDot,
+	Quiz: catalog.Quiz{
+		Scenario: "PATH starts with \".\", and the child runs tool, which sits in its working directory",
+		AskFixed: true,
+		Wrong:    "Go refuses ./tool as well: it is relative to the working directory",
+	},
+	Roles: envs.ErrDot,
 	Broken: catalog.Half{
 		Says:  "Go refuses the tool that PATH finds through \".\", unless GODEBUG=execerrdot=0 lets it run",
 		Prove: proveErrDot,

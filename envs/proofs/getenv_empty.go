@@ -23,7 +23,10 @@ var GetenvEmpty = catalog.Entry{
 	Refs:    []string{"os.LookupEnv doc: \"Otherwise the returned value will be empty and the boolean will be false\""},
 	Func:    "Setting",
 	Test:    "TestGetenvEmpty",
-	Roles:   envs.GetenvEmpty,
+	Quiz: catalog.Quiz{
+		Scenario: "the operator runs the child with BANNER set and empty, to turn the banner off",
+	},
+	Roles: envs.GetenvEmpty,
 	Broken: catalog.Half{
 		Says:  "an explicit empty BANNER gets the default",
 		Prove: proveEmptyGetsDefault,

@@ -29,7 +29,12 @@ var InheritedFD = catalog.Entry{
 	Func:    "InheritedListener",
 	Test:    "TestInheritedFD",
 	Tree:    true,
-	Roles:   envs.InheritedFD,
+	Quiz: catalog.Quiz{
+		Scenario: "a new server takes over the listening socket passed at LISTEN_FD=4, then runs a helper",
+		AskFixed: true,
+		Wrong:    "the helper has no LISTEN_FD, but still holds the listening socket at descriptor 4",
+	},
+	Roles: envs.InheritedFD,
 	Broken: catalog.Half{
 		Says:  "the helper sees LISTEN_FD=4 and holds the listening socket at descriptor 4",
 		Prove: proveHelperInheritsSocket,

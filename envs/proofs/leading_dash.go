@@ -28,10 +28,15 @@ var LeadingDash = catalog.Entry{
 	Fix: "Reject values that start with \"-\", and put --end-of-options (or \"--\" where the operands are paths) before " +
 		"them, so the program parses everything after it as an operand. Both: some commands (git rev-parse) ignore " +
 		"--end-of-options, and a check is forgotten at the next call.",
-	Refs:  []string{"gogs/gogs#8390", "gogs/git-module#141", "gogs/git-module#142", "oasdiff/oasdiff#1125"},
-	Func:  "Diff",
-	Test:  "TestLeadingDash",
-	Tree:  true,
+	Refs: []string{"gogs/gogs#8390", "gogs/git-module#141", "gogs/git-module#142", "oasdiff/oasdiff#1125"},
+	Func: "Diff",
+	Test: "TestLeadingDash",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "a diff endpoint asks git for the diff from a base revision a user sent: --output=FILE",
+		AskFixed: true,
+		Wrong:    "git gets the revision after --, reports an unknown revision, and the file keeps its content",
+	},
 	Roles: envs.LeadingDash,
 	Broken: catalog.Half{
 		Says:  "the revision --output=FILE makes git overwrite the file with a diff",

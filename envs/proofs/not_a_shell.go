@@ -26,10 +26,14 @@ var NotAShell = catalog.Entry{
 	Fix: "Expand the glob in Go (filepath.Glob) and pass every value as an argument of its own, after -e and \"--\". " +
 		"If a shell is needed, keep the script constant and pass data as positional parameters: " +
 		"exec.Command(\"sh\", \"-c\", `grep -e \"$1\" -- *.log`, \"sh\", pattern).",
-	Refs:  []string{"golang/go#20893", "golang/go#20894", "flohoss/gocron#20", "alpacax/alpamon#151", "alpacax/alpamon#152"},
-	Func:  "SearchLogs",
-	Test:  "TestNotAShell",
-	Tree:  true,
+	Refs: []string{"golang/go#20893", "golang/go#20894", "flohoss/gocron#20", "alpacax/alpamon#151", "alpacax/alpamon#152"},
+	Func: "SearchLogs",
+	Test: "TestNotAShell",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "the child searches the *.log files for a pattern a user sent, which holds a ; and a command",
+		Wrong:    "grep gets the pattern as one argument, and no command runs",
+	},
 	Roles: envs.NotAShell,
 	Broken: catalog.Half{
 		Says:  "the pattern's \";\" ends grep's command, and the rest runs: the injected file appears",

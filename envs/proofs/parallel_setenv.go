@@ -24,7 +24,11 @@ var ParallelSetenv = catalog.Entry{
 	Refs:    []string{"testing.T.Setenv doc: \"it cannot be used in parallel tests or tests with parallel ancestors\""},
 	Func:    "CheckGreeting",
 	Test:    "TestParallelSetenv",
-	Roles:   envs.ParallelSetenv,
+	Quiz: catalog.Quiz{
+		Scenario: "a test binary runs its subtests in parallel, each checking the greeting for its own GREET_NAME",
+		Wrong:    "the parallel subtests each see their own GREET_NAME, and pass",
+	},
+	Roles: envs.ParallelSetenv,
 	Broken: catalog.Half{
 		Says:  "the parallel test that calls t.Setenv panics",
 		Prove: proveSetenvPanics,

@@ -27,7 +27,10 @@ var ResourcePath = catalog.Entry{
 	Func:    "ResourcePath",
 	Test:    "TestResourcePath",
 	Tree:    true,
-	Roles:   envs.ResourcePath,
+	Quiz: catalog.Quiz{
+		Scenario: "the program is installed in app/bin beside its motd.txt, and run through PATH as tool from elsewhere",
+	},
+	Roles: envs.ResourcePath,
 	Broken: catalog.Half{
 		Says:  "run as `tool`, the program looks for motd.txt in the working directory",
 		Prove: proveArgs0Misleads,

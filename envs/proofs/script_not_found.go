@@ -27,8 +27,13 @@ var ScriptNotFound = catalog.Entry{
 		"no #! line with /bin/sh explicitly. Keep scripts in LF (.gitattributes: *.sh text eol=lf).",
 	Refs: []string{"TritonDataCenter/containerpilot#293", "mvdan/sh#1065", "almir/docker-webhook#3",
 		"TOomaAh/emby_exporter_go#7", "ovh/cds#2483", "golang/go#13394"},
-	Func:  "RunHook",
-	Test:  "TestScriptNotFound",
+	Func: "RunHook",
+	Test: "TestScriptNotFound",
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs three executable hook scripts: one names a missing interpreter, one has CRLF line ends, one no #! line",
+		AskFixed: true,
+		Wrong:    "the missing interpreter and the CRLF line are named, and the script with no #! line fails with exec format error",
+	},
 	Roles: envs.ScriptNotFound,
 	Broken: catalog.Half{
 		Says:  "three scripts that exist fail with ENOENT, ENOENT and ENOEXEC, each error naming the script",

@@ -25,9 +25,14 @@ var Secrets = catalog.Entry{
 	Sources: []string{"001 Q24"},
 	Refs: []string{"CWE-532: Insertion of Sensitive Information into Log File",
 		"CWE-526: Exposure of Sensitive Information Through Environmental Variables"},
-	Func:  "LogStartup",
-	Test:  "TestSecrets",
-	Tree:  true,
+	Func: "LogStartup",
+	Test: "TestSecrets",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "a service started with a password in DATABASE_URL logs its start-up and runs a worker",
+		AskFixed: true,
+		Wrong:    "the log shows <redacted>, but the worker still inherits DATABASE_URL",
+	},
 	Roles: envs.Secrets,
 	Broken: catalog.Half{
 		Says:  "the password is in the log and in the worker's environment",

@@ -25,7 +25,12 @@ var SetenvLeaks = catalog.Entry{
 	Func:    "StartWithSetting",
 	Test:    "TestSetenvLeaks",
 	Tree:    true,
-	Roles:   envs.SetenvLeaks,
+	Quiz: catalog.Quiz{
+		Scenario: "with a shell already running, the child sets MODE=debug for one shell it starts, then starts one more",
+		AskFixed: true,
+		Wrong:    "only the target child sees the setting, and the parent's own MODE is debug too",
+	},
+	Roles: envs.SetenvLeaks,
 	Broken: catalog.Half{
 		Says:  "the setting reaches the later child and the parent, not the one already running",
 		Prove: proveSetenvLeaks,

@@ -43,7 +43,10 @@ var StalePWD = catalog.Entry{
 	Test:    "TestStalePWD",
 	Tree:    true,
 	Changes: []catalog.Change{PWDChange},
-	Roles:   envs.StalePWD,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs printenv PWD in another directory, with its own environment plus CI=1",
+	},
+	Roles: envs.StalePWD,
 	Broken: catalog.Half{
 		Says:  "the child works in the new directory and its $PWD names the parent's",
 		Prove: proveStalePWD,

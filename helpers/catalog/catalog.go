@@ -29,6 +29,7 @@ type Entry struct {
 	Serial  bool     // the proof needs the test process to itself: its test does not run in parallel
 	Diagram string   // a mermaid diagram of the bug, for the topic's README
 	Changes []Change // behaviour that differs between Go releases
+	Quiz    Quiz     // what procbugs quiz asks of the entry
 	Roles   role.Pair
 	Broken  Half
 	Fixed   Half
@@ -47,6 +48,21 @@ func (e Entry) Role(broken bool) role.Role {
 		return e.Roles.Broken
 	}
 	return e.Roles.Fixed
+}
+
+// Quiz is what procbugs quiz needs of an entry beyond its record, so that
+// a question takes knowledge, not elimination.
+type Quiz struct {
+	// Scenario says in one line what the child does, and what else runs:
+	// without it, the same code could have several outcomes.
+	Scenario string
+	// AskFixed shows the fixed method instead of the broken one: a quiz
+	// about broken code alone is won by picking the worst answer.
+	AskFixed bool
+	// Wrong is what people wrongly expect of the code shown. "" for a
+	// question about broken code says that the fixed half's outcome is
+	// that expectation, word for word.
+	Wrong string
 }
 
 // Half is the entry's broken or fixed half.

@@ -34,7 +34,11 @@ var BackgroundJob = catalog.Entry{
 	Func:    "StartInteractive",
 	Test:    "TestBackgroundJob",
 	Tree:    true,
-	Roles:   pgroups.BackgroundJob,
+	Quiz: catalog.Quiz{
+		Scenario: "a tool at a terminal runs an interactive prompt, which reads the terminal; the user has typed a line",
+		Wrong:    "the prompt reads the line typed for it and exits 0",
+	},
+	Roles: pgroups.BackgroundJob,
 	Broken: catalog.Half{
 		Says:  "the prompt in a group of its own is stopped inside its read of the terminal, and the line typed for it stays unread",
 		Prove: provePromptStopped,

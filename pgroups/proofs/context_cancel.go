@@ -23,7 +23,12 @@ var ContextCancel = catalog.Entry{
 	Func:    "CommandContext",
 	Test:    "TestContextCancel",
 	Tree:    true,
-	Roles:   pgroups.ContextCancel,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a leader that forks 2 workers under a context, then cancels the context",
+		AskFixed: true,
+		Wrong:    "the group's SIGKILL ends the workers, and the child that ran the code with them",
+	},
+	Roles: pgroups.ContextCancel,
 	Broken: catalog.Half{
 		Says:  "the default Cancel kills the leader and its workers run on",
 		Prove: proveWorkersOutliveLeader,

@@ -34,7 +34,12 @@ var Credential = catalog.Entry{
 	Func:    "StartUnprivileged",
 	Test:    "TestCredential",
 	Tree:    true,
-	Roles:   pgroups.Credential,
+	Quiz: catalog.Quiz{
+		Scenario: "a root service opens a file, starts a worker as nobody with it, and goes on serving",
+		AskFixed: true,
+		Wrong:    "the worker runs as nobody, and the descriptor opened as root is closed to it",
+	},
+	Roles: pgroups.Credential,
 	Broken: catalog.Half{
 		Says:  "the parent that dropped to nobody cannot reopen its file, regain root or start a root helper",
 		Prove: proveParentLostRoot,

@@ -27,7 +27,11 @@ var CtrlC = catalog.Entry{
 	Func:    "StartHelper",
 	Test:    "TestCtrlC",
 	Tree:    true,
-	Roles:   pgroups.CtrlC,
+	Quiz: catalog.Quiz{
+		Scenario: "a tool at a terminal feeds its helper, cat, and the user presses Ctrl-C",
+		Wrong:    "Ctrl-C reaches the tool alone, which closes the helper's input and lets it finish",
+	},
+	Roles: pgroups.CtrlC,
 	Broken: catalog.Half{
 		Says:  "Ctrl-C at the terminal kills the helper before the tool can shut it down",
 		Prove: proveHelperInterrupted,

@@ -32,7 +32,11 @@ var Daemonize = catalog.Entry{
 	Func:    "Serve",
 	Test:    "TestDaemonize",
 	Tree:    true,
-	Roles:   pgroups.Daemonize,
+	Quiz: catalog.Quiz{
+		Scenario: "a service starts its server, then the supervisor stops the service by killing its process group",
+		Wrong:    "the group kill stops the service and its server with it",
+	},
+	Roles: pgroups.Daemonize,
 	Broken: catalog.Half{
 		Says:  "the server started with Setsid survives the service's group being killed",
 		Prove: proveDaemonEscapes,

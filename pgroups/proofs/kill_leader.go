@@ -30,7 +30,11 @@ var KillLeader = catalog.Entry{
 	Func:    "StartTree",
 	Test:    "TestKillLeader",
 	Tree:    true,
-	Roles:   pgroups.KillLeader,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a leader that forks 2 workers, then stops the leader",
+		Wrong:    "Process.Kill ends the leader, and its workers die with it",
+	},
+	Roles: pgroups.KillLeader,
 	Broken: catalog.Half{
 		Says:  "Process.Kill ends the leader and its workers run on, re-parented",
 		Prove: proveWorkersOutliveLeader,

@@ -31,7 +31,11 @@ var NegativePID = catalog.Entry{
 	Func:    "StartGroup",
 	Test:    "TestNegativePID",
 	Tree:    true,
-	Roles:   pgroups.NegativePID,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a worker, sleep, then sends SIGTERM to minus the worker's pid, its group",
+		Wrong:    "kill(-pid) signals the caller's own group: the child and its worker die",
+	},
+	Roles: pgroups.NegativePID,
 	Broken: catalog.Half{
 		Says:  "kill(-pid) fails with ESRCH and the worker runs on",
 		Prove: proveNoSuchGroup,

@@ -29,7 +29,12 @@ var Pdeathsig = catalog.Entry{
 	Func:    "StartWorker",
 	Test:    "TestPdeathsig",
 	Tree:    true,
-	Roles:   pgroups.Pdeathsig,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a worker, and then the child is killed with SIGKILL",
+		AskFixed: true,
+		Wrong:    "no signal comes: a parent killed by SIGKILL runs nothing, so the worker runs on",
+	},
+	Roles: pgroups.Pdeathsig,
 	Broken: catalog.Half{
 		Says:  "the worker runs on after its parent is killed",
 		Prove: proveWorkerOutlivesParent,

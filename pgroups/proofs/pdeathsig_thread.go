@@ -28,9 +28,13 @@ var PdeathsigThread = catalog.Entry{
 	Sources: []string{"000 §4"},
 	Refs: []string{"golang/go#27505", "syscall/exec_linux.go, SysProcAttr.Pdeathsig: \"the signal is sent on " +
 		"thread termination, which may happen before process termination\""},
-	Func:  "StartOnLockedThread",
-	Test:  "TestPdeathsigThread",
-	Tree:  true,
+	Func: "StartOnLockedThread",
+	Test: "TestPdeathsigThread",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a worker from a goroutine locked to its thread, and the parent lives on",
+		Wrong:    "the worker runs on for as long as its parent process lives",
+	},
 	Roles: pgroups.PdeathsigThread,
 	Broken: catalog.Half{
 		Says:  "the worker gets SIGTERM when the locked goroutine returns, and its parent lives on",

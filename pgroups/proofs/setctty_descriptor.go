@@ -45,7 +45,10 @@ var SetcttyDescriptor = catalog.Entry{
 	Test:    "TestSetcttyDescriptor",
 	Tree:    true,
 	Changes: []catalog.Change{SetcttyChange},
-	Roles:   pgroups.SetcttyDescriptor,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a worker in a session of its own, with a pty it holds open as its controlling terminal",
+	},
+	Roles: pgroups.SetcttyDescriptor,
 	Broken: catalog.Half{
 		Says:  "Start refuses the parent's descriptor number and no worker runs",
 		Prove: proveCttyRefused,

@@ -29,9 +29,13 @@ var SetsidWithSetpgid = catalog.Entry{
 	Refs: []string{"setpgid(2): EPERM \"An attempt was made to move a process into a process group in a " +
 		"different session, or to change the process group ID of one of the children of the calling process " +
 		"and the child was in a different session, or to change the process group ID of a session leader\""},
-	Func:  "StartDetached",
-	Test:  "TestSetsidWithSetpgid",
-	Tree:  true,
+	Func: "StartDetached",
+	Test: "TestSetsidWithSetpgid",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a worker detached, with both Setsid and Setpgid set",
+		Wrong:    "the worker runs detached, in a new session and group, with no terminal",
+	},
 	Roles: pgroups.SetsidWithSetpgid,
 	Broken: catalog.Half{
 		Says:  "Start fails with EPERM and no child runs",

@@ -33,7 +33,12 @@ var StalePidfile = catalog.Entry{
 	Func:    "SignalPidfile",
 	Test:    "TestStalePidfile",
 	Tree:    true,
-	Roles:   pgroups.StalePidfile,
+	Quiz: catalog.Quiz{
+		Scenario: "a daemon has died and a stranger now has its pid; the child signals the pid in the daemon's pidfile",
+		AskFixed: true,
+		Wrong:    "os.FindProcess fails for the dead daemon's pid, so nothing is sent",
+	},
+	Roles: pgroups.StalePidfile,
 	Broken: catalog.Half{
 		Says:  "the SIGTERM meant for a dead daemon kills the stranger that got its pid",
 		Prove: proveStrangerKilled,

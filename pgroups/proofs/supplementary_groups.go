@@ -30,7 +30,10 @@ var SupplementaryGroups = catalog.Entry{
 	Refs:    []string{"yggdrasil-network/yggdrasil-go#1202", "fiorix/go-daemon#4", "coreos/ignition#2242"},
 	Func:    "DropPrivileges",
 	Test:    "TestSupplementaryGroups",
-	Roles:   pgroups.SupplementaryGroups,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs as root, drops to nobody with Setgid and Setuid, then reads a file of group adm",
+	},
+	Roles: pgroups.SupplementaryGroups,
 	Broken: catalog.Half{
 		Says:  "after the drop to nobody the process keeps groups 4 and 27, and reads a file of group adm",
 		Prove: proveGroupsKept,

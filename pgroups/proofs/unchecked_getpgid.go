@@ -31,7 +31,12 @@ var UncheckedGetpgid = catalog.Entry{
 	Refs:    []string{"nezhahq/agent#123", "containers/conmon#203", "kolide/launcher#230"},
 	Func:    "SignalGroupOf",
 	Test:    "TestUncheckedGetpgid",
-	Roles:   pgroups.UncheckedGetpgid,
+	Quiz: catalog.Quiz{
+		Scenario: "a service, PID 1 of its namespace, signals the group of a worker it has already reaped",
+		AskFixed: true,
+		Wrong:    "Getpgid returns the reaped worker's old group, and SIGTERM reaches that group",
+	},
+	Roles: pgroups.UncheckedGetpgid,
 	Broken: catalog.Half{
 		Says:  "the service, PID 1 of its namespace, gets the SIGTERM meant for its worker's group",
 		Prove: proveInitSignalled,

@@ -30,7 +30,12 @@ var BackgroundHoldsPipe = catalog.Entry{
 	Func:    "RunScript",
 	Test:    "TestBackgroundHoldsPipe",
 	Tree:    true,
-	Roles:   pipes.BackgroundHoldsPipe,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs sh -c 'sleep 3600 & echo started' and collects its output; the sleep inherits the pipe",
+		AskFixed: true,
+		Wrong:    "WaitDelay kills the background job and returns the output with no error",
+	},
+	Roles: pipes.BackgroundHoldsPipe,
 	Broken: catalog.Half{
 		Says:  "the script has exited but Wait still waits for the pipe, with no bound",
 		Prove: proveWaitOutlivesScript,

@@ -28,10 +28,14 @@ var BlockBuffered = catalog.Entry{
 		"answer; the parent cannot have it.",
 	Fix: "Ask the child for line buffering: stdbuf -oL for programs that use the C library's stdio, " +
 		"their own switch for others (python3 -u, grep --line-buffered), or a pseudo-terminal.",
-	Refs:  []string{"go-cmd/cmd#90", "joewalnes/websocketd#400"},
-	Func:  "LineFilter",
-	Test:  "TestBlockBuffered",
-	Tree:  true,
+	Refs: []string{"go-cmd/cmd#90", "joewalnes/websocketd#400"},
+	Func: "LineFilter",
+	Test: "TestBlockBuffered",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "the child sends tr a question on its stdin and waits for tr's one-line answer before it sends more",
+		Wrong:    "tr answers at once, as it does in a terminal, and the child reads IS ANYONE THERE?",
+	},
 	Roles: pipes.BlockBuffered,
 	Broken: catalog.Half{
 		Says:  "tr has read the question and written nothing, and waits for more input",

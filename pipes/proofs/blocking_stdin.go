@@ -36,7 +36,12 @@ var BlockingStdin = catalog.Entry{
 	Test:    "TestBlockingStdin",
 	Tree:    true,
 	Changes: []catalog.Change{StdinReadDocumented},
-	Roles:   pipes.BlockingStdin,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a shell for a client that types exit over a connection and stays connected; WaitDelay is 10 ms",
+		AskFixed: true,
+		Wrong:    "Wait returns when the shell exits, and the copy goroutine goes on reading the session for ever",
+	},
+	Roles: pipes.BlockingStdin,
 	Broken: catalog.Half{
 		Says:  "the shell has exited and WaitDelay has closed its pipe, yet Wait waits for a copy stuck reading the session",
 		Prove: proveWaitStuckOnSessionRead,

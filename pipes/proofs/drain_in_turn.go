@@ -27,7 +27,12 @@ var DrainInTurn = catalog.Entry{
 	Func:    "CollectBoth",
 	Test:    "TestDrainInTurn",
 	Tree:    true,
-	Roles:   pipes.DrainInTurn,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a writer that prints 200,000 bytes on stderr, then 200,000 on stdout",
+		AskFixed: true,
+		Wrong:    "the two goroutines block each other on the shared buffer, and the parent hangs",
+	},
+	Roles: pipes.DrainInTurn,
 	Broken: catalog.Half{
 		Says:  "the parent waits on stdout while the writer is stuck on a full stderr",
 		Prove: proveStuckOnStderr,

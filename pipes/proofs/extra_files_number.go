@@ -30,7 +30,12 @@ var ExtraFilesNumber = catalog.Entry{
 	Func:    "HandOver",
 	Test:    "TestExtraFilesNumber",
 	Tree:    true,
-	Roles:   pipes.ExtraFilesNumber,
+	Quiz: catalog.Quiz{
+		Scenario: "the child hands a TCP listener to a server through ExtraFiles, tells it the descriptor to use, then connects",
+		AskFixed: true,
+		Wrong:    "fd 3 holds nothing in the server, and it exits 1: the listener kept the parent's number",
+	},
+	Roles: pipes.ExtraFilesNumber,
 	Broken: catalog.Half{
 		Says:  "the server is told the parent's descriptor number, finds no listener there and exits 1",
 		Prove: proveServerFindsNoListener,

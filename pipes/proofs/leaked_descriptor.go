@@ -29,7 +29,12 @@ var LeakedDescriptor = catalog.Entry{
 	Func:    "NotifyDone",
 	Test:    "TestLeakedDescriptor",
 	Tree:    true,
-	Roles:   pipes.LeakedDescriptor,
+	Quiz: catalog.Quiz{
+		Scenario: "the child writes done into a pipe and closes its end while a helper it started keeps running; a reader waits for EOF",
+		AskFixed: true,
+		Wrong:    "the reader still never sees EOF: the helper got the descriptor before exec could close it",
+	},
+	Roles: pipes.LeakedDescriptor,
 	Broken: catalog.Half{
 		Says:  "the helper holds the write end, so the reader never sees EOF",
 		Prove: proveHelperHoldsPipe,

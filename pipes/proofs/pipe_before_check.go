@@ -30,7 +30,10 @@ var PipeBeforeCheck = catalog.Entry{
 	Refs:    []string{"golang/go#58369"},
 	Func:    "Search",
 	Test:    "TestPipeBeforeCheck",
-	Roles:   pipes.PipeBeforeCheck,
+	Quiz: catalog.Quiz{
+		Scenario: "the child turns down 100 searches for an empty pattern, with the garbage collector off",
+	},
+	Roles: pipes.PipeBeforeCheck,
 	Broken: catalog.Half{
 		Says:  "every rejected search leaves a pipe whose both ends the process holds",
 		Prove: provePipesLeaked,

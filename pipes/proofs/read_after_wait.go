@@ -27,7 +27,11 @@ var ReadAfterWait = catalog.Entry{
 	Refs:    []string{"os/exec, StdoutPipe: \"Wait will close the pipe after seeing the command exit\""},
 	Func:    "CollectOutput",
 	Test:    "TestReadAfterWait",
-	Roles:   pipes.ReadAfterWait,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a writer that prints 100 bytes on stdout, which fit in the pipe",
+		Wrong:    "Wait returns, and the read gets the 100 bytes still waiting in the pipe",
+	},
+	Roles: pipes.ReadAfterWait,
 	Broken: catalog.Half{
 		Says:  "Wait returns, then the read fails on a closed pipe",
 		Prove: proveReadFailsOnClosedPipe,

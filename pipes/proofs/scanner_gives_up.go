@@ -30,9 +30,13 @@ var ScannerGivesUp = catalog.Entry{
 	Sources: []string{"000 §2", "000 §19", "001 Q4"},
 	Refs: []string{"git-lfs/git-lfs#4557", "git-lfs/git-lfs#1860", "immortal/immortal#46", "buildkite/agent#776",
 		"aptible/supercronic#13", "openfaas/of-watchdog#105"},
-	Func:  "ReadLines",
-	Test:  "TestScannerGivesUp",
-	Tree:  true,
+	Func: "ReadLines",
+	Test: "TestScannerGivesUp",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "the child reads a logger's output line by line: 3 short lines, one of 100,000 bytes, then 10,000 short ones",
+		Wrong:    "the loop ends at the long line, Wait returns the logger's status, and no line is lost",
+	},
 	Roles: pipes.ScannerGivesUp,
 	Broken: catalog.Half{
 		Says:  "the loop ends at the long line, and Wait waits while the logger blocks on the full pipe",

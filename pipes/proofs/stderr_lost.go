@@ -23,7 +23,11 @@ var StderrLost = catalog.Entry{
 	Refs:    []string{"os/exec, ExitError.Stderr: \"If the error was not returned by Output, Stderr is nil\""},
 	Func:    "FailureReason",
 	Test:    "TestStderrLost",
-	Roles:   pipes.StderrLost,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a program that prints fatal: repository not found on stderr and exits 128",
+		Wrong:    "Run reports exit status 128 with the child's message in ExitError.Stderr",
+	},
+	Roles: pipes.StderrLost,
 	Broken: catalog.Half{
 		Says:  "Run reports the exit code with an empty Stderr",
 		Prove: proveStderrEmpty,

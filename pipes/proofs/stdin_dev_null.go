@@ -30,7 +30,10 @@ var StdinDevNull = catalog.Entry{
 	Func:    "RunInteractive",
 	Test:    "TestStdinDevNull",
 	Tree:    true,
-	Roles:   pipes.StdinDevNull,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a y/n prompt with Stdout and Stderr on its terminal, where the user has typed y",
+	},
+	Roles: pipes.StdinDevNull,
 	Broken: catalog.Half{
 		Says:  "the prompt reads EOF and gives up while the user's answer waits unread",
 		Prove: provePromptGetsEOF,

@@ -27,7 +27,11 @@ var StdinNeverClosed = catalog.Entry{
 	Func:    "Feed",
 	Test:    "TestStdinNeverClosed",
 	Tree:    true,
-	Roles:   pipes.StdinNeverClosed,
+	Quiz: catalog.Quiz{
+		Scenario: "the child feeds a counter 1000 bytes on its stdin pipe, then waits for it",
+		Wrong:    "the counter reads the 1000 bytes and exits, and Wait returns",
+	},
+	Roles: pipes.StdinNeverClosed,
 	Broken: catalog.Half{
 		Says:  "the child blocks reading a stdin that never ends",
 		Prove: proveWaitsForEOF,

@@ -29,7 +29,11 @@ var WaitBeforeRead = catalog.Entry{
 	Func:    "CollectOutput",
 	Test:    "TestWaitBeforeRead",
 	Tree:    true,
-	Roles:   pipes.WaitBeforeRead,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a writer that prints 1 MiB on stdout; nothing else runs",
+		Wrong:    "Wait returns once the writer exits, and the read then gets every byte",
+	},
+	Roles: pipes.WaitBeforeRead,
 	Broken: catalog.Half{
 		Says:  "Wait blocks while the writer is stuck on a full pipe",
 		Prove: proveWaitBeforeReadHangs,

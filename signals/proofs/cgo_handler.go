@@ -27,7 +27,12 @@ var CgoHandler = catalog.Entry{
 	Refs:    []string{"os/signal doc: \"Go programs that use cgo or SWIG\""},
 	Func:    "WatchInterrupts",
 	Test:    "TestCgoHandler",
-	Roles:   signals.CgoHandler,
+	Quiz: catalog.Quiz{
+		Scenario: "the child loads a C library that installs its own SIGINT handler, then waits for SIGINT on a channel",
+		AskFixed: true,
+		Wrong:    "SIGINT runs the C library's handler and reaches Go's channel too",
+	},
+	Roles: signals.CgoHandler,
 	Broken: catalog.Half{
 		Says:  "SIGINT runs the C library's handler, Go's channel gets nothing and the process lives on",
 		Prove: proveCgoHandlerWins,

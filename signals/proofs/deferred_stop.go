@@ -28,7 +28,12 @@ var DeferredStop = catalog.Entry{
 	Refs:    []string{"os/signal NotifyContext doc: \"The stop function unregisters the signal behavior\""},
 	Func:    "ServeWithNotifyContext",
 	Test:    "TestDeferredStop",
-	Roles:   signals.DeferredStop,
+	Quiz: catalog.Quiz{
+		Scenario: "after SIGTERM the child drains one slow request, and a SIGINT comes during the drain",
+		AskFixed: true,
+		Wrong:    "after stop, SIGINT is ignored: the drain runs to its end and the process exits 0",
+	},
+	Roles: signals.DeferredStop,
 	Broken: catalog.Half{
 		Says:  "a SIGINT during the drain is swallowed, the drain runs to its end and the process exits 0",
 		Prove: proveSecondSignalSwallowed,

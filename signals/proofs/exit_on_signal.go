@@ -26,7 +26,10 @@ var ExitOnSignal = catalog.Entry{
 	Refs:    []string{"net/http Server.Shutdown doc"},
 	Func:    "ServeUntilTerminated",
 	Test:    "TestExitOnSignal",
-	Roles:   signals.ExitOnSignal,
+	Quiz: catalog.Quiz{
+		Scenario: "the child is serving one slow request when SIGTERM arrives",
+	},
+	Roles: signals.ExitOnSignal,
 	Broken: catalog.Half{
 		Says:  "SIGTERM ends the process with the request in flight unanswered",
 		Prove: proveRequestDropped,

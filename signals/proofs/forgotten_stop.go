@@ -27,7 +27,10 @@ var ForgottenStop = catalog.Entry{
 	Refs:    []string{"os/signal Stop doc: \"When Stop returns, it is guaranteed that c will receive no more signals\""},
 	Func:    "RunUninterrupted",
 	Test:    "TestForgottenStop",
-	Roles:   signals.ForgottenStop,
+	Quiz: catalog.Quiz{
+		Scenario: "after a section that held off SIGINT and SIGTERM, the child waits to be ended, and gets SIGTERM",
+	},
+	Roles: signals.ForgottenStop,
 	Broken: catalog.Half{
 		Says:  "after the section, SIGTERM is caught and dropped and the process lives on",
 		Prove: proveDeafToTerm,

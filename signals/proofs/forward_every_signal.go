@@ -31,7 +31,10 @@ var ForwardEverySignal = catalog.Entry{
 	Func:    "Supervise",
 	Test:    "TestForwardEverySignal",
 	Tree:    true,
-	Roles:   signals.ForwardEverySignal,
+	Quiz: catalog.Quiz{
+		Scenario: "a busy supervisor relays the signals it gets to its child, a listener, and then gets SIGTERM",
+	},
+	Roles: signals.ForwardEverySignal,
 	Broken: catalog.Half{
 		Says:  "the supervisor's preemption SIGURGs reach its child",
 		Prove: proveSIGURGForwarded,

@@ -29,7 +29,12 @@ var ForwardNothing = catalog.Entry{
 	Func:    "RunChild",
 	Test:    "TestForwardNothing",
 	Tree:    true,
-	Roles:   signals.ForwardNothing,
+	Quiz: catalog.Quiz{
+		Scenario: "the child supervises a listener in a group of its own, and the supervisor gets SIGTERM",
+		AskFixed: true,
+		Wrong:    "the child ends with 7, but the supervisor still dies of the SIGTERM, 143",
+	},
+	Roles: signals.ForwardNothing,
 	Broken: catalog.Half{
 		Says:  "the supervisor dies of SIGTERM and its child runs on, orphaned, never told",
 		Prove: proveChildOrphaned,

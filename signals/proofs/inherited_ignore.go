@@ -29,7 +29,12 @@ var InheritedIgnore = catalog.Entry{
 	Func:    "StartWhileShielded",
 	Test:    "TestInheritedIgnore",
 	Tree:    true,
-	Roles:   signals.InheritedIgnore,
+	Quiz: catalog.Quiz{
+		Scenario: "while shielded from SIGTERM the child starts a worker, sleep(1), which then gets SIGTERM",
+		AskFixed: true,
+		Wrong:    "the worker inherits its parent's Notify: it catches SIGTERM and survives it",
+	},
+	Roles: signals.InheritedIgnore,
 	Broken: catalog.Half{
 		Says:  "the worker starts with SIGTERM ignored and survives it",
 		Prove: proveWorkerDeaf,

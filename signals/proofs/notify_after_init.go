@@ -27,8 +27,13 @@ var NotifyAfterInit = catalog.Entry{
 	Sources: []string{"001 Q3", "001 Q17"},
 	Refs: []string{"hashicorp/nomad#3885", "jacksontj/promxy#68", "coder/coder#3543",
 		"signalfx/splunk-otel-collector#8028", "kolide/launcher#2803"},
-	Func:  "RunDaemon",
-	Test:  "TestNotifyAfterInit",
+	Func: "RunDaemon",
+	Test: "TestNotifyAfterInit",
+	Quiz: catalog.Quiz{
+		Scenario: "a daemon gets SIGHUP while it is still starting up, then SIGTERM once it is up",
+		AskFixed: true,
+		Wrong:    "the SIGHUP during init is dropped, as nobody asked for it yet, and SIGTERM then stops the daemon",
+	},
 	Roles: signals.NotifyAfterInit,
 	Broken: catalog.Half{
 		Says:  "a SIGHUP during init kills the daemon (129) before it ever starts",

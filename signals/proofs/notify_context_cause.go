@@ -52,7 +52,12 @@ var NotifyContextCause = catalog.Entry{
 	Func:    "RunUntilSignal",
 	Test:    "TestNotifyContextCause",
 	Changes: []catalog.Change{CauseChange},
-	Roles:   signals.NotifyContextCause,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs under signal.NotifyContext and gets SIGTERM, then logs why it is shutting down",
+		AskFixed: true,
+		Wrong:    "SIGTERM is logged as \"terminated signal received\", and errors.Is(cause, context.Canceled) is false",
+	},
+	Roles: signals.NotifyContextCause,
 	Broken: catalog.Half{
 		Says:  "SIGTERM is logged as \"context canceled\", which names no signal",
 		Prove: proveStopReason(func(syscall.Signal) string { return context.Canceled.Error() }),

@@ -32,9 +32,13 @@ var NotifyOSKill = catalog.Entry{
 	Sources: []string{"000 §13"},
 	Refs: []string{"golang/go#13080", "dominikh/go-staticcheck#26", "go-task/task#476",
 		"charmbracelet/crush#2285", "jwilder/dockerize#326"},
-	Func:  "RunLocked",
-	Lint:  "staticcheck: SA1016 (TestStaticcheckFlagsNotifyKill)",
-	Test:  "TestNotifyOSKill",
+	Func: "RunLocked",
+	Lint: "staticcheck: SA1016 (TestStaticcheckFlagsNotifyKill)",
+	Test: "TestNotifyOSKill",
+	Quiz: catalog.Quiz{
+		Scenario: "the child holds a lock file and asks signal.Notify to be told of os.Interrupt and os.Kill, then gets SIGTERM",
+		Wrong:    "the channel hears the SIGTERM as os.Kill, the lock file is removed and the process exits 0",
+	},
 	Roles: signals.NotifyOSKill,
 	Broken: catalog.Half{
 		Says:  "SIGTERM kills the process (143), the channel never hears a thing and the lock file stays",

@@ -48,7 +48,11 @@ var PID1 = catalog.Entry{
 	Func:    "RunService",
 	Test:    "TestPID1",
 	Changes: []catalog.Change{PID1Change},
-	Roles:   signals.PID1,
+	Quiz: catalog.Quiz{
+		Scenario: "the child is PID 1 of a PID namespace, with no SIGTERM handler, and gets SIGTERM",
+		Wrong:    "the kernel drops SIGTERM for a PID 1 without a handler, and it runs on",
+	},
+	Roles: signals.PID1,
 	Broken: catalog.Half{
 		Says:  "as PID 1, SIGTERM makes it exit by itself, with 2 (143 from Go 1.27), and its cleanup never runs",
 		Prove: provePID1ExitsByItself,

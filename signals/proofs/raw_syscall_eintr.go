@@ -46,7 +46,11 @@ var RawSyscallEINTR = catalog.Entry{
 	Func:    "WaitReadable",
 	Test:    "TestRawSyscallEINTR",
 	Changes: []catalog.Change{PreemptionChange},
-	Roles:   signals.RawSyscallEINTR,
+	Quiz: catalog.Quiz{
+		Scenario: "the child waits in a raw poll for a pipe to be readable while its runtime's SIGURG reaches that thread",
+		Wrong:    "the kernel restarts the poll after the signal, and WaitReadable returns once data comes",
+	},
+	Roles: signals.RawSyscallEINTR,
 	Broken: catalog.Half{
 		Says:  "SIGURG on the thread blocked in poll makes WaitReadable fail with EINTR, and the child exits 1",
 		Prove: proveGivesUpOnEINTR,

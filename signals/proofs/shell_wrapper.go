@@ -29,7 +29,12 @@ var ShellWrapper = catalog.Entry{
 	Func:    "EntrypointScript",
 	Test:    "TestShellWrapper",
 	Tree:    true,
-	Roles:   signals.ShellWrapper,
+	Quiz: catalog.Quiz{
+		Scenario: "a container's entrypoint is a shell script that runs the program, and the shell gets SIGTERM",
+		AskFixed: true,
+		Wrong:    "with exec the shell forwards SIGTERM to the program, which ends with 7",
+	},
+	Roles: signals.ShellWrapper,
 	Broken: catalog.Half{
 		Says:  "SIGTERM kills the shell, and the program under it runs on, orphaned, never told",
 		Prove: func(t childproc.T, r role.Role) { ShellForks(t, r) },

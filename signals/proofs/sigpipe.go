@@ -27,7 +27,11 @@ var SIGPIPE = catalog.Entry{
 	Refs:    []string{"os/signal doc: \"SIGPIPE\"", "golang/go#11845"},
 	Func:    "WriteReport",
 	Test:    "TestSIGPIPE",
-	Roles:   signals.SIGPIPE,
+	Quiz: catalog.Quiz{
+		Scenario: "the child writes a report on its stdout, a pipe whose reader has exited",
+		Wrong:    "WriteReport returns a broken pipe error and the program carries on",
+	},
+	Roles: signals.SIGPIPE,
 	Broken: catalog.Half{
 		Says:  "the first write to stdout kills the process with SIGPIPE (141), and WriteReport never returns",
 		Prove: proveSIGPIPEKills,

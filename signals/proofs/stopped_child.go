@@ -30,7 +30,12 @@ var StoppedChild = catalog.Entry{
 	Func:    "StopGracefully",
 	Test:    "TestStoppedChild",
 	Tree:    true,
-	Roles:   signals.StoppedChild,
+	Quiz: catalog.Quiz{
+		Scenario: "the child stops a worker that was suspended with SIGSTOP, giving it a grace period before SIGKILL",
+		AskFixed: true,
+		Wrong:    "SIGCONT resumes the worker, which finishes its work and exits 0 before the SIGTERM is seen",
+	},
+	Roles: signals.StoppedChild,
 	Broken: catalog.Half{
 		Says:  "the stopped worker keeps SIGTERM pending while its parent waits, until the grace period ends in SIGKILL",
 		Prove: proveTermPending,

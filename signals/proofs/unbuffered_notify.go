@@ -27,7 +27,12 @@ var UnbufferedNotify = catalog.Entry{
 	Func:    "NotifyChannel",
 	Lint:    "go vet: sigchanyzer; staticcheck: SA1017",
 	Test:    "TestUnbufferedNotify",
-	Roles:   signals.UnbufferedNotify,
+	Quiz: catalog.Quiz{
+		Scenario: "the child sends itself SIGUSR1 200 times, one at a time, and looks into its Notify channel after each",
+		AskFixed: true,
+		Wrong:    "the buffer keeps the first signal and drops the other 199",
+	},
+	Roles: signals.UnbufferedNotify,
 	Broken: catalog.Half{
 		Says:  "every signal that arrives between receives is dropped",
 		Prove: proveReceived(0),

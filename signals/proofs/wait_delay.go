@@ -31,7 +31,11 @@ var WaitDelayKill = catalog.Entry{
 	Func:    "RunWithTimeout",
 	Test:    "TestWaitDelay",
 	Tree:    true,
-	Roles:   signals.WaitDelayKill,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a listener that ignores SIGTERM, under a context that gets cancelled",
+		Wrong:    "the cancel kills the listener, and Run returns signal: killed",
+	},
+	Roles: signals.WaitDelayKill,
 	Broken: catalog.Half{
 		Says:  "after cancel the child ignores SIGTERM, and Run waits with nothing left to end it",
 		Prove: proveRunHangs,

@@ -30,7 +30,11 @@ var ClosedStderr = catalog.Entry{
 	Func:    "RunLogged",
 	Test:    "TestClosedStderr",
 	Tree:    true,
-	Roles:   termination.ClosedStderr,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a program that warns on stderr, with a log file that a helper opened as Cmd.Stderr",
+		Wrong:    "Run returns an error, file already closed, and the warning is lost",
+	},
+	Roles: termination.ClosedStderr,
 	Broken: catalog.Half{
 		Says:  "the child runs, Run returns nil and the log stays empty",
 		Prove: proveStderrLost,

@@ -31,8 +31,13 @@ var ContextErrorLost = catalog.Entry{
 	Sources: []string{"001 Q18", "000 §17"},
 	Refs: []string{"golang/go#21880", "golang/go#69585", "sourcegraph/src-cli#101",
 		"newrelic/nri-flex#286", "Finsys/hawser#97"},
-	Func:  "RunJob",
-	Test:  "TestContextErrorLost",
+	Func: "RunJob",
+	Test: "TestContextErrorLost",
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a job with a context whose deadline passed before Start, then with one cancelled while the job runs",
+		AskFixed: true,
+		Wrong:    "both are reported as stopped by the context, and the *exec.ExitError of the kill is lost",
+	},
 	Roles: termination.ContextErrorLost,
 	Broken: catalog.Half{
 		Says:  "a deadline passed before Start is a timeout, but a cancel while the job runs is a failure, signal killed",

@@ -29,7 +29,10 @@ var ExitSkipsDefers = catalog.Entry{
 	Refs:    []string{"os.Exit doc: \"deferred functions are not run\""},
 	Func:    "ExitWithReport",
 	Test:    "TestExitSkipsDefers",
-	Roles:   termination.ExitSkipsDefers,
+	Quiz: catalog.Quiz{
+		Scenario: "the child writes a 4-line report through a bufio.Writer into a file, then exits with status 2",
+	},
+	Roles: termination.ExitSkipsDefers,
 	Broken: catalog.Half{
 		Says:  "the exit status is right and the report file is empty",
 		Prove: proveReportEmpty,

@@ -30,7 +30,11 @@ var ExitStatus = catalog.Entry{
 	Func:    "Describe",
 	Test:    "TestExitStatus",
 	Tree:    true,
-	Roles:   termination.ExitStatus,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs three victims, one that exits 3, one killed by SIGKILL and one by SIGTERM, and describes each end",
+		Wrong:    "a child killed by SIGKILL is reported as exit status 137, as a shell shows",
+	},
+	Roles: termination.ExitStatus,
 	Broken: catalog.Half{
 		Says:  "a child killed by a signal is reported as exit status -1",
 		Prove: proveMinusOne,

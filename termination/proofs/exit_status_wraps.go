@@ -29,8 +29,12 @@ var ExitStatusWraps = catalog.Entry{
 	Sources: []string{"000 §1", "001 Q10"},
 	Refs: []string{"golang/go#30959", "Masterminds/vert#2", "uutils/coreutils#14215",
 		"numpy/numpy#5572", "jimsalterjrs/sanoid#92"},
-	Func:  "ExitWithFailures",
-	Test:  "TestExitStatusWraps",
+	Func: "ExitWithFailures",
+	Test: "TestExitStatusWraps",
+	Quiz: catalog.Quiz{
+		Scenario: "a checker exits with its number of failures: once with 256 failures, once with an error count of -1",
+		Wrong:    "256 failures exit 255, the highest status there is, and -1 exits 255 too",
+	},
 	Roles: termination.ExitStatusWraps,
 	Broken: catalog.Half{
 		Says:  "256 failures exit 0, a success, and -1 exits 255",

@@ -28,7 +28,10 @@ var FatalFromGoroutine = catalog.Entry{
 	Func:    "CheckAll",
 	Lint:    "go vet: testinggoroutine (TestFatalFromGoroutineVet); staticcheck: SA2002",
 	Test:    "TestFatalFromGoroutine",
-	Roles:   termination.FatalFromGoroutine,
+	Quiz: catalog.Quiz{
+		Scenario: "a test runs its checks in goroutines, and the first check calls t.Fatal",
+	},
+	Roles: termination.FatalFromGoroutine,
 	Broken: catalog.Half{
 		Says:  "the test fails but goes on past the failed check",
 		Prove: proveTestWentOn,

@@ -29,7 +29,12 @@ var FatalInHelper = catalog.Entry{
 	Sources: []string{"000 §1", "001 Q10"},
 	Func:    "Migrate",
 	Test:    "TestFatalInHelper",
-	Roles:   termination.FatalInHelper,
+	Quiz: catalog.Quiz{
+		Scenario: "the child migrates a directory whose schema version is bad, under a lock file it creates first",
+		AskFixed: true,
+		Wrong:    "main gets the error, but its exit 1 still skips the removal of the lock file",
+	},
+	Roles: termination.FatalInHelper,
 	Broken: catalog.Half{
 		Says:  "the process exits in the helper and the lock file stays behind",
 		Prove: proveLockLeft,

@@ -29,9 +29,13 @@ var FlattenedStatus = catalog.Entry{
 	Sources: []string{"000 §18", "001 Q2"},
 	Refs: []string{"golang/go#13440", "golang/go#17813", "golang/go#23716", "suzuki-shunsuke/cmdx#81",
 		"go-task/task#755"},
-	Func:  "RunAndExit",
-	Test:  "TestFlattenedStatus",
-	Tree:  true,
+	Func: "RunAndExit",
+	Test: "TestFlattenedStatus",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "a wrapper runs a program that exits 3, then one that gets killed by SIGTERM, and exits as each did",
+		Wrong:    "the wrapper exits 3 for the first and 143 for the second, the statuses a shell shows",
+	},
 	Roles: termination.FlattenedStatus,
 	Broken: catalog.Half{
 		Says:  "a child that exits 3 and a child killed by SIGTERM both make the wrapper exit 1",

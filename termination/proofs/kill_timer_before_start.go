@@ -31,8 +31,11 @@ var KillTimerBeforeStart = catalog.Entry{
 	Sources: []string{"000 §9"},
 	Refs: []string{"sensu/sensu-go#4350", "yyyar/gobetween#17", "tailscale/tailcat#115", "sensu/sensu-go#955",
 		"golang/go#19918"},
-	Func:  "RunWithin",
-	Test:  "TestKillTimerBeforeStart",
+	Func: "RunWithin",
+	Test: "TestKillTimerBeforeStart",
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a program that does not exist, with a time limit of 0, then goes on serving",
+	},
 	Roles: termination.KillTimerBeforeStart,
 	Broken: catalog.Half{
 		Says:  "the failed Start leaves the timer armed and its Kill on a nil Process crashes the program, exit 2",

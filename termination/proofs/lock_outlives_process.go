@@ -30,7 +30,10 @@ var LockOutlivesProcess = catalog.Entry{
 	Refs:    []string{"runtime.AddCleanup doc: \"not guaranteed to run before program exit\""},
 	Func:    "RunExclusive",
 	Test:    "TestLockOutlivesProcess",
-	Roles:   termination.LockOutlivesProcess,
+	Quiz: catalog.Quiz{
+		Scenario: "a job creates a lock file that a finalizer is to remove, and exits; then a second run starts",
+	},
+	Roles: termination.LockOutlivesProcess,
 	Broken: catalog.Half{
 		Says:  "the lock file outlives the process and the second run refuses",
 		Prove: proveSecondRunRefused,

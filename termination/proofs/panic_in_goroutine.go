@@ -27,8 +27,12 @@ var PanicInGoroutine = catalog.Entry{
 	Sources: []string{"000 §1", "000 §11", "000 §19", "001 Q10"},
 	Refs: []string{"Go spec, Handling panics: \"The return value of recover is nil when the goroutine is not panicking " +
 		"or recover was not called directly by a deferred function.\""},
-	Func:  "ProcessAll",
-	Test:  "TestPanicInGoroutine",
+	Func: "ProcessAll",
+	Test: "TestPanicInGoroutine",
+	Quiz: catalog.Quiz{
+		Scenario: "the child processes a batch in worker goroutines; one worker indexes past the end of its input",
+		Wrong:    "main's deferred recover catches the worker's panic and the service goes on serving",
+	},
 	Roles: termination.PanicInGoroutine,
 	Broken: catalog.Half{
 		Says:  "the worker's panic ends the process and main's recover never sees it",

@@ -31,8 +31,13 @@ var ShutdownNotAwaited = catalog.Entry{
 	Sources: []string{"000 §1", "001 Q3"},
 	Refs: []string{"golang/go#19579", "einride/cloudrunner-go#799", "Shopify/goose#42",
 		"rumyantseva/advent-2017#1", "google/certificate-transparency-go#261"},
-	Func:  "ServeUntilDone",
-	Test:  "TestShutdownNotAwaited",
+	Func: "ServeUntilDone",
+	Test: "TestShutdownNotAwaited",
+	Quiz: catalog.Quiz{
+		Scenario: "the child is serving one slow request when SIGTERM arrives",
+		AskFixed: true,
+		Wrong:    "Shutdown waits, but the request in flight is answered 503 Service Unavailable",
+	},
 	Roles: termination.ShutdownNotAwaited,
 	Broken: catalog.Half{
 		Says:  "SIGTERM ends the process at once, exit 0, with the request in flight unanswered",

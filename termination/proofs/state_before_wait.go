@@ -29,7 +29,11 @@ var StateBeforeWait = catalog.Entry{
 	Func:    "Abort",
 	Test:    "TestStateBeforeWait",
 	Tree:    true,
-	Roles:   termination.StateBeforeWait,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a job that blocks, aborts it, and logs how the job ended",
+		Wrong:    "the log says SIGKILL ended the job, and the program goes on",
+	},
+	Roles: termination.StateBeforeWait,
 	Broken: catalog.Half{
 		Says:  "reading the killed job's state crashes the program, exit 2",
 		Prove: proveStateNil,

@@ -34,9 +34,14 @@ var CancelCallsWait = catalog.Entry{
 		"golang/go#28461",
 		"Cmd.Wait's doc in os/exec/exec.go, from Go 1.27 on: \"A custom Cmd.Cancel function should not call Wait\" (Go 1.26 behaves the same and does not say so)",
 	},
-	Func:  "RunGracefully",
-	Test:  "TestCancelCallsWait",
-	Tree:  true,
+	Func: "RunGracefully",
+	Test: "TestCancelCallsWait",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "the child runs a service under a context with a Cancel that stops it, cancels, and the service exits 3",
+		AskFixed: true,
+		Wrong:    "Run returns context canceled, and the exit status 3 is lost",
+	},
 	Roles: zombies.CancelCallsWait,
 	Broken: catalog.Half{
 		Says:  "Cancel's Wait and Run's both sit in waitid, and once the service has exited and been reaped both wait for watchCtx for ever",

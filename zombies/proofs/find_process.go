@@ -31,8 +31,11 @@ var FindProcessHoldsPidfd = catalog.Entry{
 		"containerd/containerd#10345",
 		"golang/go#62654",
 	},
-	Func:  "Alive",
-	Test:  "TestFindProcessHoldsPidfd",
+	Func: "Alive",
+	Test: "TestFindProcessHoldsPidfd",
+	Quiz: catalog.Quiz{
+		Scenario: "a poller checks 10 times whether a process is alive, with the garbage collector off",
+	},
 	Roles: zombies.PollAlive,
 	Changes: []catalog.Change{{
 		Since:  "go1.23",

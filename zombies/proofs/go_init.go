@@ -31,7 +31,10 @@ var GoInit = catalog.Entry{
 	Func:    "Init",
 	Test:    "TestGoInit",
 	Tree:    true,
-	Roles:   zombies.GoInit,
+	Quiz: catalog.Quiz{
+		Scenario: "an init, PID 1, runs an app that the forwarded SIGTERM kills; the app has a child of its own",
+	},
+	Roles: zombies.GoInit,
 	Changes: []catalog.Change{{
 		Since: "go1.27",
 		Before: "a Go init signalled before it has called signal.Notify exits 2: the runtime's own handler " +

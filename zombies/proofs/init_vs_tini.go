@@ -32,7 +32,12 @@ var CompareInits = catalog.Entry{
 	Func:    "Init",
 	Test:    "TestCompareInits",
 	Tree:    true,
-	Roles:   zombies.GoInit,
+	Quiz: catalog.Quiz{
+		Scenario: "the same init runs beside tini and dumb-init: orphans, SIGTERM to the app, an app that exits 3",
+		AskFixed: true,
+		Wrong:    "the Go init matches tini, which sends SIGTERM to the app's whole group too",
+	},
+	Roles: zombies.GoInit,
 	Broken: catalog.Half{
 		Says:  "the Q28 init reaps like tini but exits 255 or 0 where tini exits 143",
 		Prove: proveQ28DiffersFromTini,

@@ -32,8 +32,13 @@ var NaiveReaper = catalog.Entry{
 		"ramr/go-reaper issues #2 and #11 (\"wait: no child processes\" beside exec.Cmd); its README's \"Into The Woods\" runs the reaper as PID 1 and the work in a forked child",
 		"hashicorp/go-reap README: ReapChildren \"will steal the results\" of Go's exec; take the read side of its reapLock RWMutex around a wait",
 	},
-	Func:  "ReapExited",
-	Test:  "TestNaiveReaper",
+	Func: "ReapExited",
+	Test: "TestNaiveReaper",
+	Quiz: catalog.Quiz{
+		Scenario: "a reaper's pass runs between a child's exit with status 3 and cmd.Wait; a stray child has exited too",
+		AskFixed: true,
+		Wrong:    "the reaper leaves both children alone, and the stray one stays a zombie",
+	},
 	Roles: zombies.NaiveReaper,
 	Broken: catalog.Half{
 		Says:  "with the reaper's pass forced between the child's exit and Wait, Wait finds no child and the status is lost",

@@ -31,9 +31,13 @@ var OneReapPerSIGCHLD = catalog.Entry{
 		"ramr/go-reaper#1",
 		"openSUSE/catatonit#4",
 	},
-	Func:  "ReapOnSignal",
-	Test:  "TestOneReapPerSIGCHLD",
-	Tree:  true,
+	Func: "ReapOnSignal",
+	Test: "TestOneReapPerSIGCHLD",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "3 children exit before the reaper reads its channel, a channel of one for SIGCHLD",
+		Wrong:    "each child's SIGCHLD is queued, and the reaper reaps one per signal, all 3",
+	},
 	Roles: zombies.OneReapPerSIGCHLD,
 	Broken: catalog.Half{
 		Says:  "the children exit before the reaper reads its one SIGCHLD, and all but one stay zombies of a parent doing nothing",

@@ -28,7 +28,12 @@ var OrphansNeedAReaper = catalog.Entry{
 	Func:    "AdoptOrphans",
 	Test:    "TestOrphansNeedAReaper",
 	Tree:    true,
-	Roles:   zombies.OrphansNeedAReaper,
+	Quiz: catalog.Quiz{
+		Scenario: "the child, a subreaper, adopts 3 orphans that have exited, and runs on",
+		AskFixed: true,
+		Wrong:    "the kernel reaps orphans by itself, and the reaper finds nothing to collect",
+	},
+	Roles: zombies.OrphansNeedAReaper,
 	Broken: catalog.Half{
 		Says:  "every adopted orphan stays a zombie while the subreaper is asleep with no SIGCHLD pending",
 		Prove: proveOrphansNeglected,

@@ -33,9 +33,12 @@ var ReusedCmd = catalog.Entry{
 		"golang/go#10305",
 		"ShinyTrinkets/overseer#3",
 	},
-	Func:  "Restart",
-	Test:  "TestReusedCmd",
-	Tree:  true,
+	Func: "Restart",
+	Test: "TestReusedCmd",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "a restart loop runs a worker that exits 1 at once, 3 times",
+	},
 	Roles: zombies.ReusedCmd,
 	Broken: catalog.Half{
 		Says:  "the worker starts once, and every later run fails with exec: already started",

@@ -34,7 +34,11 @@ var SIGCHLDBeforeNotify = catalog.Entry{
 	Func:    "RunForwarding",
 	Test:    "TestSIGCHLDBeforeNotify",
 	Tree:    true,
-	Roles:   zombies.SIGCHLDBeforeNotify,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a child that exits at once, during the setup that comes before signal.Notify",
+		Wrong:    "the kernel keeps the SIGCHLD pending until Notify, and the loop reaps the child",
+	},
+	Roles: zombies.SIGCHLDBeforeNotify,
 	Broken: catalog.Half{
 		Says:  "the child exits during setup, and after Notify it stays a zombie of a parent asleep in its signal loop",
 		Prove: proveSIGCHLDLost,

@@ -24,9 +24,13 @@ var StartWithoutWait = catalog.Entry{
 	Sources: []string{"000 §9", "000 §19", "001 Q7"},
 	Refs: []string{"os/exec Cmd.Start doc: \"After a successful call to Start the Wait method must be called in order to release associated system resources\"",
 		"GODEBUG=execwait=2 (TestLeakDetectors)"},
-	Func:  "Launch",
-	Test:  "TestStartWithoutWait",
-	Tree:  true,
+	Func: "Launch",
+	Test: "TestStartWithoutWait",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "the child starts a helper that exits at once, and runs on",
+		Wrong:    "the Go runtime reaps the exited helper by itself",
+	},
 	Roles: zombies.StartWithoutWait,
 	Broken: catalog.Half{
 		Says:  "the exited helper stays a zombie while its parent is asleep with no thread waiting for it",

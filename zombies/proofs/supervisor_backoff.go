@@ -35,7 +35,12 @@ var Supervisor = catalog.Entry{
 	Func:    "Supervise",
 	Test:    "TestSupervisor",
 	Tree:    true,
-	Roles:   zombies.Supervisor,
+	Quiz: catalog.Quiz{
+		Scenario: "a supervisor restarts a crasher, doubling its back-off from 2 ms up to a 3 ms cap; run 3 lives long",
+		AskFixed: true,
+		Wrong:    "the back-off starts again after every crash, so every restart waits 2 ms",
+	},
+	Roles: zombies.Supervisor,
 	Broken: catalog.Half{
 		Says:  "after a long healthy run the next crash still waits the maximum, which overshoots the cap",
 		Prove: proveBackoffNeverResets,

@@ -35,9 +35,13 @@ var WaitTwice = catalog.Entry{
 		"canonical/pebble#13",
 		"Cmd.Wait's doc in os/exec/exec.go, from Go 1.27 on: \"Wait must not be called concurrently from multiple goroutines\" (Go 1.26 behaves the same and does not say so)",
 	},
-	Func:  "StartService",
-	Test:  "TestWaitTwice",
-	Tree:  true,
+	Func: "StartService",
+	Test: "TestWaitTwice",
+	Tree: true,
+	Quiz: catalog.Quiz{
+		Scenario: "one goroutine waits for a service to log its exit while stop waits for it too; the service exits 3",
+		Wrong:    "the log and stop both get exit status 3",
+	},
 	Roles: zombies.WaitTwice,
 	Broken: catalog.Half{
 		Says:  "with both Waits in waitid when the service exits, one gets exit status 3 and the other no child processes",
