@@ -123,6 +123,12 @@ func TestDocsRecordsAreWellFormed(t *testing.T) {
 		assert.NotEmpty(t, e.Roles.Fixed.Name(), e.ID)
 		assert.NotNil(t, e.Broken.Prove, e.ID)
 		assert.NotNil(t, e.Fixed.Prove, e.ID)
+		assert.NotEmpty(t, e.Quiz.Scenario, "%s: the quiz needs the scenario", e.ID)
+		assert.NotContains(t, e.Quiz.Scenario, "\n", "%s: the scenario is one line", e.ID)
+		assert.LessOrEqual(t, len(e.Quiz.Scenario), 120, "%s: the scenario is one line", e.ID)
+		if e.Quiz.AskFixed {
+			assert.NotEmpty(t, e.Quiz.Wrong, "%s: a question about the fixed code needs the mistake people make about it", e.ID)
+		}
 	}
 }
 
