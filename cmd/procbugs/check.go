@@ -1,22 +1,25 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
+	"syscall"
 	"time"
 
 	"procbugs/helpers/catalog"
 )
 
 // moduleRoot finds the procbugs source tree above the working directory:
-// exercise mode edits and tests the files there.
+// exercise mode edits the files there, and the children are built from it.
 func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
@@ -29,7 +32,7 @@ func moduleRoot() (string, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("exercise mode needs the source tree: run it inside a clone of procbugs")
+			return "", errors.New("it needs the source tree: run it inside a clone of procbugs")
 		}
 		dir = parent
 	}
@@ -44,179 +47,145 @@ func modulePath(gomod []byte) string {
 	return ""
 }
 
-// A checker builds a topic's tests once per change of its files and runs
-// them one entry at a time in exercise mode, where each broken role is held
-// to its fixed proof (catalog.ExerciseEnv).
-type checker struct {
-	root, gobin, tmp string
-	built            map[string]string // topic → test binary, while its sources are unchanged
+// A check is what one entry's proof found when its broken half was held
+// to the fixed proof: the exercise's verdict on the student's code.
+type check struct {
+	ID       string   `json:"id"`
+	Logs     []string `json:"logs,omitempty"`     // the proof's sentences: only when it passed
+	Failures []string `json:"failures,omitempty"` // what the proof found wrong
+	Skipped  string   `json:"skipped,omitempty"`  // why the proof cannot run here
 }
 
-// A verdict is the outcome of checking one entry.
-type verdict struct {
-	Passed    bool
-	Cancelled bool
-	Report    []string // what failed: the build's errors or the proof's
-}
+func (c check) passed() bool { return c.Skipped == "" && len(c.Failures) == 0 }
 
-func newChecker(root string) (*checker, error) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		return nil, errors.New("exercise mode needs the go command on PATH to build the tests")
-	}
-	tmp, err := os.MkdirTemp("", "procbugs-exercise-*")
+// The checks run in a new procbugs process each time, started with the
+// hidden flag --observe: the harness builds the child program once per
+// process, from the source tree as it is then, so a fresh process runs the
+// student's latest broken.go. The parent process watches, and stays
+// responsive while the child program builds.
+const observeFlag = "observe"
+
+// checkEntries checks entries in a new procbugs process. Cancelling ctx
+// interrupts it: the student saved again, and a check of the old file is
+// of no use. The process stops its children on SIGINT, as run does.
+func checkEntries(ctx context.Context, root string, entries []catalog.Entry) (map[string]check, error) {
+	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	return &checker{root: root, gobin: gobin, tmp: tmp, built: map[string]string{}}, nil
+	args := []string{"exercise", "--" + observeFlag}
+	for _, e := range entries {
+		args = append(args, e.ID)
+	}
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Dir = root
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	out := map[string]check{}
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	for sc.Scan() {
+		var c check
+		if json.Unmarshal(sc.Bytes(), &c) == nil && c.ID != "" {
+			out[c.ID] = c
+		}
+	}
+	for _, e := range entries {
+		if _, ok := out[e.ID]; !ok {
+			return out, fmt.Errorf("the check of %s did not report (%v): %s", e.ID, err, strings.TrimSpace(stderr.String()))
+		}
+	}
+	return out, nil
 }
 
-func (c *checker) close() { os.RemoveAll(c.tmp) }
+// observeForExercise is the hidden side of checkEntries: it holds the
+// broken half of each entry to the fixed proof, in child processes built
+// from the source tree as it is now, and prints one line of JSON per entry.
+func observeForExercise(u *ui, words []string) int {
+	entries, err := resolve(words)
+	if err != nil {
+		return fail(u, "exercise", err)
+	}
+	l, err := startLive(u, "exercise")
+	if err != nil {
+		u.errorf("%v\n", err)
+		return exitFailed
+	}
+	defer l.close()
+	enc := json.NewEncoder(u.out)
+	if err := l.prepare(entries); err != nil {
+		// The student's code does not build: that is every entry's verdict.
+		for _, e := range entries {
+			enc.Encode(check{ID: e.ID, Failures: []string{buildFailure(err)}})
+		}
+		return exitOK
+	}
+	start := time.Now()
+	if !l.observeAll(entries, brokenHalf, true, workers(), func(i int, r entryRun) {
+		o := r.broken.obs
+		c := check{ID: o.ID, Failures: o.Failures, Skipped: o.Skipped}
+		if c.passed() {
+			c.Logs = o.Logs
+		}
+		enc.Encode(c)
+	}) {
+		return l.interrupted(start)
+	}
+	if left := l.finish(); len(left) > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
 
-// changed forgets a topic's test binary: its sources were saved.
-func (c *checker) changed(topic string) { delete(c.built, topic) }
+// original is broken.go of a topic as it was before the workshop: as git
+// has it committed, or, outside a git clone, as the binary embedded it
+// when it was built.
+func original(root, topic string) ([]byte, error) {
+	git := exec.Command("git", "-C", root, "show", "HEAD:./"+topic+"/broken.go")
+	if out, err := git.Output(); err == nil {
+		return out, nil
+	}
+	t, ok := catalog.LookupTopic(topic)
+	if !ok || t.Files == nil {
+		return nil, fmt.Errorf("no original of %s/broken.go: not in git, and not in this binary", topic)
+	}
+	return fs.ReadFile(t.Files, "broken.go")
+}
 
-// check runs the test of one entry in exercise mode. Cancelling ctx kills
-// the build or the test binary: the student saved again, and a check of
-// the old file is of no use.
-func (c *checker) check(ctx context.Context, e catalog.Entry) verdict {
-	bin, ok := c.built[e.Topic()]
-	if !ok {
-		bin = filepath.Join(c.tmp, e.Topic()+".test")
-		build := exec.CommandContext(ctx, c.gobin, "test", "-c", "-o", bin, "./"+e.Topic()+"/")
-		build.Dir = c.root
-		out, err := build.CombinedOutput()
-		if ctx.Err() != nil {
-			return verdict{Cancelled: true}
+// resetTopics puts back the original broken.go of each topic.
+func resetTopics(u *ui, root string, topics []string) int {
+	code := exitOK
+	for _, t := range topics {
+		orig, err := original(root, t)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(root, t, "broken.go"), orig, 0o644)
 		}
 		if err != nil {
-			return verdict{Report: buildErrors(string(out), err)}
-		}
-		c.built[e.Topic()] = bin
-	}
-	var out bytes.Buffer
-	test := exec.CommandContext(ctx, bin, "-test.run", "^"+e.Test+"$", "-test.v", "-test.count=1", "-test.timeout=2m")
-	test.Dir = filepath.Join(c.root, e.Topic()) // where go test runs a package's tests
-	test.Env = append(os.Environ(), catalog.ExerciseEnv+"=1")
-	test.Stdout, test.Stderr = &out, &out
-	test.WaitDelay = time.Second // should a grandchild hold the output open
-	err := test.Run()
-	if ctx.Err() != nil {
-		return verdict{Cancelled: true}
-	}
-	if err == nil && strings.Contains(out.String(), "--- PASS: "+e.Test+" ") {
-		return verdict{Passed: true}
-	}
-	if err == nil {
-		return verdict{Report: []string{"no test named " + e.Test + " ran in ./" + e.Topic() + "/"}}
-	}
-	return verdict{Report: condense(failingOutput(out.String()))}
-}
-
-// failingOutput keeps the output of the tests that failed. With -test.v the
-// output of each test follows its "=== RUN", "=== CONT" or "=== NAME" line;
-// a "--- FAIL" line names each test that failed.
-func failingOutput(out string) string {
-	sections := map[string][]string{}
-	var order []string
-	failed := map[string]bool{}
-	name := ""
-	for _, l := range strings.Split(out, "\n") {
-		t := strings.TrimSpace(l)
-		if rest, ok := cutAny(t, "=== RUN", "=== CONT", "=== NAME", "=== PAUSE"); ok {
-			name = strings.TrimSpace(rest)
-			if _, seen := sections[name]; !seen {
-				order = append(order, name)
-				sections[name] = nil
-			}
+			u.errorf("procbugs exercise --reset: %s: %v\n", t, err)
+			code = exitFailed
 			continue
 		}
-		if rest, ok := strings.CutPrefix(t, "--- FAIL: "); ok {
-			failed[strings.Fields(rest)[0]] = true
+		u.printf("Restored %s/broken.go: every method is the original again.\n", t)
+	}
+	return code
+}
+
+// buildFailure says in plain words that the child program did not build,
+// with the compiler's messages, whose paths are relative to the tree.
+func buildFailure(err error) string {
+	var out []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "childproc: building the child program") {
 			continue
 		}
-		sections[name] = append(sections[name], l)
+		out = append(out, "  "+l)
 	}
-	var b strings.Builder
-	for _, n := range append([]string{""}, order...) {
-		if n == "" || failed[n] {
-			b.WriteString(strings.Join(sections[n], "\n") + "\n")
-		}
-	}
-	return b.String()
+	return "The code does not build:\n" + strings.Join(out, "\n")
 }
-
-func cutAny(s string, prefixes ...string) (string, bool) {
-	for _, p := range prefixes {
-		if rest, ok := strings.CutPrefix(s, p); ok {
-			return rest, true
-		}
-	}
-	return "", false
-}
-
-func buildErrors(out string, err error) []string {
-	var keep []string
-	for _, l := range strings.Split(out, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "FAIL") {
-			keep = append(keep, "build: "+l)
-		}
-	}
-	if len(keep) == 0 {
-		keep = []string{fmt.Sprintf("build: %v", err)}
-	}
-	return keep
-}
-
-// logLine is a t.Logf or t.Errorf line: "file.go:12: text".
-var logLine = regexp.MustCompile(`^[\w.-]+\.go:\d+:\s?`)
-
-// maxReport bounds the lines of a failure shown at once: the goroutine
-// dump a hung child leaves would otherwise fill the screen.
-const maxReport = 14
-
-// condense keeps what a student needs from a failing test's verbose output:
-// the log lines and testify's Error and Messages, without traces, test names
-// or goroutine dumps.
-func condense(out string) []string {
-	var keep []string
-	inError, cont := false, 0
-	for _, raw := range strings.Split(out, "\n") {
-		l := strings.TrimSpace(raw)
-		block := strings.HasPrefix(strings.TrimLeft(raw, " "), "\t") // testify's aligned block
-		switch {
-		case l == "" || l == "PASS" || l == "FAIL" || strings.HasPrefix(l, "=== ") ||
-			strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "exit status") ||
-			strings.HasPrefix(l, "FAIL\t") || strings.HasPrefix(l, "ok "):
-			continue
-		case block && strings.HasPrefix(l, "Error:"):
-			inError, cont = true, 0
-			keep = append(keep, collapse(l))
-		case block && strings.HasPrefix(l, "Messages:"):
-			inError = false
-			keep = append(keep, collapse(l))
-		case block && (strings.HasPrefix(l, "Error Trace:") || strings.HasPrefix(l, "Test:")):
-			inError = false
-		case block && strings.HasPrefix(l, "Diff:"):
-			inError = false // the expected and actual values above say it
-		case block:
-			if inError && cont < 4 {
-				keep = append(keep, "       "+collapse(l))
-			}
-			cont++
-		default:
-			inError = false
-			l = logLine.ReplaceAllString(l, "")
-			if l != "" {
-				keep = append(keep, l)
-			}
-		}
-	}
-	if len(keep) > maxReport {
-		keep = append(keep[:maxReport-1], fmt.Sprintf("… %d more lines", len(keep)-maxReport+1))
-	}
-	return keep
-}
-
-// collapse turns testify's tab alignment into single spaces.
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -3,13 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -23,17 +29,10 @@ import (
 // stable is the entry the tests may name: the others come and go.
 const stable = "pipes/wait-before-read"
 
-// bound keeps a broken command from hanging the tests; no test waits on it.
-const bound = 60 * time.Second
-
-// buildBound is the bound where a command builds a scratch copy: with a
-// cold build cache on a busy machine that takes minutes.
-const buildBound = 5 * time.Minute
-
 // A cli runs the binary built for the tests.
 type cli struct {
 	bin string
-	dir string // the working directory, the module root unless set
+	dir string // the working directory: the module root unless set
 }
 
 type ran struct {
@@ -41,11 +40,22 @@ type ran struct {
 	code           int
 }
 
+// until is the moment a test must have its answer by: a little before its
+// own deadline, so that it fails with what it saw rather than being killed.
+// No verdict is taken from it: it only keeps a broken command from hanging
+// the run.
+func until(t *testing.T) time.Time {
+	if d, ok := t.Deadline(); ok {
+		return d.Add(-5 * time.Second)
+	}
+	return time.Now().Add(10 * time.Minute)
+}
+
 // run runs the binary with args, stdin and extra environment, and returns
 // what it printed and its exit status.
 func (c cli) run(t *testing.T, stdin string, env []string, args ...string) ran {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), bound)
+	ctx, cancel := context.WithDeadline(context.Background(), until(t))
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.bin, args...)
 	cmd.Dir = c.dir
@@ -75,48 +85,143 @@ func fits(t *testing.T, out string) {
 	assert.NotContains(t, out, "\x1b[", "colour on a pipe")
 }
 
-// build compiles the binary once for all the subtests of a test, into a
-// directory removed when they are done.
+// build returns the procbugs binary for the tests, built once per test
+// binary. -trimpath keeps the source tree's path out of it, so that the
+// harness finds the tree to build children from where the binary runs, as
+// in a user's clone: run in a scratch copy, it never builds from the real
+// tree.
+//
+// Linking the binary is most of what the package's tests would cost, so
+// it is kept in the user's cache, named by the hash of this test binary:
+// the test binary links every package the command does (and the files
+// they embed), so the same test binary means the same command. Another
+// test binary builds its own.
 func build(t *testing.T) cli {
 	t.Helper()
 	root, err := moduleRoot()
 	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "procbugs")
-	// -buildvcs=false: the checkout may belong to another user, whom git
-	// would not trust, and a test binary needs no version stamp.
-	out, err := exec.Command("go", "build", "-buildvcs=false", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "build: %s", out)
-	return cli{bin: bin, dir: root}
+	built.once.Do(func() { built.path, built.err = buildCached(root) })
+	require.NoError(t, built.err)
+	return cli{bin: built.path, dir: root}
 }
 
-// scratch copies the module to a temporary directory: go.mod, go.sum, the
-// Makefile, helpers/, cmd/ and every topic. Tests that edit broken.go edit
-// this copy, never the real tree.
+var built struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func buildCached(root string) (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(self)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintln(h, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return "", err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	dir := filepath.Join(cache, "procbugs")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "cli-"+hex.EncodeToString(h.Sum(nil))[:20])
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	// Built under a name of its own and renamed, so that another test
+	// binary building the same command at the same time never runs half a
+	// file.
+	tmp := fmt.Sprintf("%s.tmp%d", bin, os.Getpid())
+	// -buildvcs=false: the checkout may belong to another user, whom git
+	// would not trust, and a test binary needs no version stamp.
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-o", tmp, "./cmd/procbugs")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("build: %v\n%s", err, out)
+	}
+	if err := os.Rename(tmp, bin); err != nil {
+		return "", err
+	}
+	pruneBuilt(dir, bin)
+	return bin, nil
+}
+
+// pruneBuilt keeps the few newest binaries the tests built.
+func pruneBuilt(dir, keep string) {
+	olds, _ := filepath.Glob(filepath.Join(dir, "cli-*"))
+	type file struct {
+		path string
+		mod  time.Time
+	}
+	var files []file
+	for _, p := range olds {
+		if info, err := os.Stat(p); err == nil && !strings.Contains(filepath.Base(p), ".") {
+			files = append(files, file{p, info.ModTime()})
+		}
+	}
+	slices.SortFunc(files, func(a, b file) int { return b.mod.Compare(a.mod) })
+	for i, f := range files {
+		if i >= 6 && f.path != keep {
+			os.Remove(f.path)
+		}
+	}
+}
+
+// scratch copies the module to a temporary directory, as git would check
+// it out (no hidden directories, no node_modules, no test binaries), and
+// commits it to a repository of its own, so that exercise mode finds the
+// originals there. Tests that edit broken.go edit such a copy, never the
+// real tree. The copy holds every file the child program is built from,
+// so an unedited copy shares the real tree's child program.
 func scratch(t *testing.T, root string) string {
 	t.Helper()
 	dst := t.TempDir()
-	parts := []string{"go.mod", "go.sum", "Makefile", "helpers", "cmd"}
-	for _, topic := range catalog.Topics() {
-		parts = append(parts, topic.Name)
-	}
-	for _, p := range parts {
-		err := filepath.WalkDir(filepath.Join(root, p), func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		name := d.Name()
+		if d.IsDir() {
+			if rel != "." && (strings.HasPrefix(name, ".") || name == "node_modules") {
+				return filepath.SkipDir
 			}
-			rel, _ := filepath.Rel(root, path)
-			if d.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-		})
-		require.NoError(t, err)
-	}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if strings.HasSuffix(name, ".test") || !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	require.NoError(t, err)
+	git(t, dst, "init", "-q")
+	git(t, dst, "add", "-A")
+	git(t, dst, "-c", "user.name=procbugs", "-c", "user.email=procbugs@localhost", "commit", "-q", "-m", "the workshop")
 	return dst
+}
+
+// git runs git in dir and returns its output.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+	require.NoError(t, err, "git %s: %s", strings.Join(args, " "), out)
+	return string(out)
 }
 
 // mend does what a student does: it gives each named method of broken.go
@@ -138,27 +243,79 @@ func mend(t *testing.T, dir, topic string, funcs ...string) {
 	}
 }
 
-// mendAll mends every entry of a topic at once: broken.go becomes fixed.go
-// with its type named Broken, imports and all.
-func mendAll(t *testing.T, dir, topic string) {
-	t.Helper()
-	fixed, err := os.ReadFile(filepath.Join(dir, topic, "fixed.go"))
-	require.NoError(t, err)
-	mended := regexp.MustCompile(`\bFixed\b`).ReplaceAll(fixed, []byte("Broken"))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, topic, "broken.go"), mended, 0o644))
-}
-
-// scratchEnv is the environment of a go command that builds a scratch copy.
-// With -trimpath the build cache keys leave out the directory
-// (buildActionID in $GOROOT/src/cmd/go/internal/work/exec.go), so the
-// copies share what earlier runs compiled instead of starting afresh.
-func scratchEnv() []string {
-	return append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"))
-}
-
 func stableEntry(t *testing.T) catalog.Entry {
 	t.Helper()
 	e, ok := catalog.Lookup(stable)
 	require.True(t, ok, "%s is registered", stable)
 	return e
+}
+
+// answerLetter is the letter of the right choice for an entry's question,
+// and of a wrong one.
+func answerLetters(t *testing.T, id string) (right, wrong byte) {
+	t.Helper()
+	e, ok := catalog.Lookup(id)
+	require.True(t, ok)
+	qs, err := questions([]catalog.Entry{e})
+	require.NoError(t, err)
+	require.Len(t, qs, 1, "%s has a quiz question", id)
+	for k, c := range qs[0].choices {
+		if c.Right {
+			right = byte('a' + k)
+		} else if wrong == 0 {
+			wrong = byte('a' + k)
+		}
+	}
+	return right, wrong
+}
+
+// output collects what a command prints and wakes whoever waits for text.
+type output struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{}
+	closed  bool
+}
+
+func collect(r io.Reader) *output {
+	o := &output{changed: make(chan struct{})}
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := r.Read(b)
+			o.mu.Lock()
+			o.buf.Write(b[:n])
+			o.closed = err != nil
+			close(o.changed)
+			o.changed = make(chan struct{})
+			o.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return o
+}
+
+// await blocks until the output holds text after offset from, and returns
+// the offset just past it. The test's deadline bounds it.
+func (o *output) await(t *testing.T, from int, text string) int {
+	t.Helper()
+	timeout := time.After(time.Until(until(t)))
+	for {
+		o.mu.Lock()
+		s, changed, closed := o.buf.String(), o.changed, o.closed
+		o.mu.Unlock()
+		if i := strings.Index(s[from:], text); i >= 0 {
+			return from + i + len(text)
+		}
+		if closed {
+			t.Fatalf("the command ended without printing %q; it printed:\n%s", text, s)
+		}
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("no %q before the test's deadline; the command printed:\n%s", text, s)
+		}
+	}
 }

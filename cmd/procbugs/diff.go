@@ -59,13 +59,15 @@ func (u *ui) unified(a, b code) {
 	u.println(u.paint(bold, "+++ "+b.File))
 	u.println(u.paint(cyan, fmt.Sprintf("@@ -%d,%d +%d,%d @@", a.Line, len(al), b.Line, len(bl))))
 	for _, d := range diff(al, bl) {
-		line := string(d.Op) + d.Text
-		switch d.Op {
-		case '-':
-			line = u.paint(red, line)
-		case '+':
-			line = u.paint(green, line)
+		for _, l := range codeLines(d.Text, width-1) {
+			line := string(d.Op) + l
+			switch d.Op {
+			case '-':
+				line = u.paint(red, line)
+			case '+':
+				line = u.paint(green, line)
+			}
+			u.println(line)
 		}
-		u.println(line)
 	}
 }

@@ -2,67 +2,105 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"procbugs/helpers/catalog"
-	"procbugs/helpers/childproc"
 )
 
 const exerciseHelp = `Usage: procbugs exercise [--once] [TOPIC|ID...]
+       procbugs exercise --reset [TOPIC...]
 
-The workshop mode. It walks the entries in order and shows the current one
-with its failing proof: the topic's tests run with the broken method held
-to the fixed behaviour, so they fail until you mend it in broken.go. Save
-the file and the check runs again; once it passes, the next entry comes.
+The workshop. It takes the entries one at a time: mend the broken method
+in the topic's broken.go until the entry's proof, which holds it to what
+the fixed code does, passes. Each save is checked at once. When an entry
+passes you see the reference fix; press n to go on.
 
-Keys, while it watches:
-  h   a hint (press again for the next one; none gives the code away)
-  l   list every entry with its state
-  r   reset the current method in broken.go to the original
-  q   quit
+Keys:
+  h   a hint: the cause, then the fix in words (never the code)
+  l   the list of entries with their state; pick one with j, k and Enter
+  c   check every entry again
+  r   restore the current method in broken.go to the original
+  n   the next entry; before this one passes, n shows its reference fix
+      first, and n again goes on
+  q   quit (exit status 0)
 
-  --once   check one time, print the state and exit: 0 when every entry
-           passes, 1 otherwise. Without a terminal on standard input it
-           also stops when the input ends.
+  --once    check every entry one time, print their states and exit:
+            0 when none still fails, 1 otherwise
+  --reset   restore every method of broken.go, of the topics named or of
+            all, to the original (as git has it committed): after a
+            workshop, so that procbugs run agrees with the catalog again
 
-It needs the source tree (run it inside a clone) and the go command.
+A proof that cannot run here (it needs root, cgo or a program that is
+missing) is shown as "cannot be checked here", never as fixed. Without a
+terminal on standard input the watch ends when the input does.
+
+It needs Linux, the source tree (run it inside a clone) and the go
+command: every check builds the child program from your broken.go.
 
 Examples:
   procbugs exercise pipes          the pipes topic
   make exercise T=pipes            the same, from the Makefile
   procbugs exercise --once pipes   one check, for scripts and CI
+  procbugs exercise --reset        every topic back to the original
 `
 
 // pollEvery is how often the watch looks at broken.go for a save.
-const pollEvery = 200 * time.Millisecond
+const pollEvery = 100 * time.Millisecond
+
+// The states of an entry in the workshop.
+type state int
+
+const (
+	toDo        state = iota
+	fixed             // its proof passed on the student's code
+	uncheckable       // its proof cannot run here
+)
 
 type exercise struct {
 	u       *ui
 	root    string
 	entries []catalog.Entry
-	fixed   map[string]bool
-	current int // index in entries of the entry being worked on
-	hints   int // hints shown for the current entry
-	check   *checker
+	states  map[string]state
+	why     map[string]string // why an entry cannot be checked here
+	current int
+	hints   int
+	sigs    chan os.Signal
 	sweep   func() []string
+
+	revealed map[string]bool // entries whose reference fix n showed before they passed
+
+	// The mode of the screen: working on the current entry, looking at
+	// its reference fix (waiting for n), or choosing from the list.
+	mode   mode
+	cursor int // the entry the list points at
 }
+
+type mode int
+
+const (
+	working mode = iota
+	passed
+	listing
+)
 
 func cmdExercise(u *ui, args []string) int {
 	fs := flag.NewFlagSet("exercise", flag.ContinueOnError)
 	once := fs.Bool("once", false, "check one time and exit")
+	reset := fs.Bool("reset", false, "restore broken.go to the original")
+	observe := fs.Bool(observeFlag, false, "")
 	words, status := parse(u, fs, exerciseHelp, args)
 	if status != nil {
 		return *status
+	}
+	if *observe {
+		return observeForExercise(u, words)
 	}
 	entries, err := resolve(words)
 	if err != nil {
@@ -70,142 +108,488 @@ func cmdExercise(u *ui, args []string) int {
 	}
 	root, err := moduleRoot()
 	if err != nil {
-		return fail(u, "exercise", err)
+		u.errorf("procbugs exercise cannot work here: %v\n", err)
+		return exitFailed
 	}
-	check, err := newChecker(root)
+	if *reset {
+		var topics []string
+		for _, e := range entries {
+			if !slices.Contains(topics, e.Topic()) {
+				topics = append(topics, e.Topic())
+			}
+		}
+		return resetTopics(u, root, topics)
+	}
+	if err := canRunLive(); err != nil {
+		u.errorf("procbugs exercise cannot check the proofs here: %v\n", err)
+		return exitFailed
+	}
+	l, err := startLive(u, "exercise")
 	if err != nil {
-		return fail(u, "exercise", err)
+		u.errorf("%v\n", err)
+		return exitFailed
 	}
-	defer check.close()
-	// The tests' children run in groups of their own: whatever a killed
-	// test binary leaves comes back to this process, to be swept.
-	sweep, err := childproc.Supervise()
-	if err != nil {
-		return fail(u, "exercise", err)
-	}
-	defer sweep()
-	defer func() { restoreTerminal() }()
-	x := &exercise{u: u, root: root, entries: entries, fixed: map[string]bool{}, check: check, sweep: sweep}
+	defer l.close()
+	x := &exercise{u: u, root: root, entries: entries, states: map[string]state{}, why: map[string]string{}, revealed: map[string]bool{},
+		sigs: l.sigs, sweep: l.sweep}
+	defer x.sweep() // what a cancelled check left
 	u.println(u.paint(bold, "procbugs exercise") + ": mend each broken method until its proof passes.")
 	if len(entries) == 0 {
 		return exitOK
 	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	first := make(chan pass, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { first <- x.run(ctx, false) }()
-	select {
-	case p := <-first:
-		x.report(p)
-	case <-sigs:
-		cancel()
-		<-first
-		u.println()
+	if *once {
+		return x.once()
+	}
+	defer func() { restoreTerminal() }()
+	return x.watch()
+}
+
+// once checks every entry a single time and prints their states.
+func (x *exercise) once() int {
+	x.u.println(x.u.paint(dim, "Checking every entry…"))
+	checks, ok := x.wait(func(ctx context.Context) (map[string]check, error) {
+		return checkEntries(ctx, x.root, x.entries)
+	})
+	if !ok {
 		return exitInterrupted
 	}
-	if *once || x.done() {
-		x.list()
-		x.progress()
-		if x.done() {
-			return exitOK
+	x.record(checks)
+	for _, e := range x.entries {
+		if c := checks[e.ID]; x.states[e.ID] == toDo {
+			x.u.println()
+			x.u.println(x.u.paint(bold, e.ID) + x.u.paint(red, ": the proof still fails"))
+			x.failure(c)
 		}
-		return exitFailed
 	}
-	return x.watch(sigs)
-}
-
-// A pass is what one round of checks found: the entries that passed, in
-// order, and the verdict on the first one that did not, if any.
-type pass struct {
-	from    int
-	passed  int // how many entries from `from` on passed
-	failure verdict
-}
-
-// run checks entries from the current one on and stops at the first that
-// still fails: the one to work on. With rebuild, the topic's tests are
-// built again first, because its broken.go was saved.
-func (x *exercise) run(ctx context.Context, rebuild bool) pass {
-	p := pass{from: x.current}
-	if rebuild {
-		x.check.changed(x.entries[x.current].Topic())
-	}
-	for i := x.current; i < len(x.entries); i++ {
-		v := x.check.check(ctx, x.entries[i])
-		if !v.Passed {
-			p.failure = v
-			return p
+	x.u.println()
+	x.list(-1)
+	x.progress()
+	for _, e := range x.entries {
+		if x.states[e.ID] == toDo {
+			return exitFailed
 		}
-		p.passed++
 	}
-	return p
+	return exitOK
 }
 
-// report prints a pass and moves on past the entries that passed.
-func (x *exercise) report(p pass) {
-	if p.failure.Cancelled {
-		return
+// wait runs a check, which an interrupt cancels. ok is false if the user
+// interrupted it.
+func (x *exercise) wait(run func(ctx context.Context) (map[string]check, error)) (map[string]check, bool) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type result struct {
+		checks map[string]check
+		err    error
 	}
-	for i := p.from; i < p.from+p.passed; i++ {
-		e := x.entries[i]
-		x.fixed[e.ID] = true
-		x.u.printf("%s %s\n", x.u.paint(bold+";"+green, "Passes:"), e.ID)
-	}
-	if p.passed > 0 {
-		x.hints = 0
-	}
-	x.current = p.from + p.passed
-	if !x.done() {
-		x.show(p.failure)
+	done := make(chan result, 1)
+	go func() { c, err := run(ctx); done <- result{c, err} }()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			x.u.errorf("procbugs exercise: %v\n", r.err)
+		}
+		return r.checks, true
+	case <-x.sigs:
+		cancel()
+		<-done
+		x.u.println()
+		return nil, false
 	}
 }
 
-func (x *exercise) done() bool { return x.current >= len(x.entries) }
+// record keeps the states the checks found.
+func (x *exercise) record(checks map[string]check) {
+	for id, c := range checks {
+		switch {
+		case c.Skipped != "":
+			x.states[id], x.why[id] = uncheckable, c.Skipped
+		case c.passed():
+			x.states[id] = fixed
+		default:
+			x.states[id] = toDo
+		}
+	}
+}
 
-// show presents the current entry and why its proof fails.
-func (x *exercise) show(v verdict) {
+// A running check, in the background so that keys answer at once.
+type running struct {
+	all    bool // every entry, not only the current one
+	done   chan map[string]check
+	cancel context.CancelFunc
+}
+
+// watch is the interactive workshop: it checks the current entry on every
+// save of its broken.go and answers keys until the user quits, or every
+// entry passes.
+func (x *exercise) watch() int {
+	keys := x.readKeys()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	var run *running
+	stop := func() {
+		if run != nil {
+			run.cancel()
+			<-run.done
+			run = nil
+			x.sweep()
+		}
+	}
+	start := func(all bool) {
+		stop()
+		ctx, cancel := context.WithCancel(context.Background())
+		r := &running{all: all, done: make(chan map[string]check, 1), cancel: cancel}
+		es := x.entries
+		if !all {
+			es = []catalog.Entry{x.entries[x.current]}
+		}
+		go func() {
+			c, err := checkEntries(ctx, x.root, es)
+			if err != nil && ctx.Err() == nil {
+				x.u.errorf("procbugs exercise: %v\n", err)
+			}
+			r.done <- c
+		}()
+		run = r
+	}
+	defer stop()
+
+	watched := x.file(x.entries[x.current])
+	seen := fileState(watched)
+	enter := func(i int) {
+		x.current, x.hints, x.mode = i, 0, working
+		x.show()
+		watched = x.file(x.entries[i])
+		seen = fileState(watched)
+		x.u.println(x.u.paint(dim, "Checking…"))
+		start(false)
+	}
+	enter(0)
+	inputOpen := true
+	for {
+		var done <-chan map[string]check
+		if run != nil {
+			done = run.done
+		}
+		select {
+		case <-x.sigs:
+			x.u.println()
+			return exitInterrupted
+
+		case checks := <-done:
+			all := run.all
+			run = nil
+			x.sweep()
+			if checks == nil {
+				if !inputOpen {
+					return x.finalStatus()
+				}
+				x.prompt()
+				continue
+			}
+			x.record(checks)
+			if all {
+				x.list(-1)
+				x.progress()
+			}
+			x.verdict(checks[x.entries[x.current].ID], all)
+			if !inputOpen {
+				return x.finalStatus()
+			}
+
+		case k, ok := <-keys:
+			if !ok {
+				inputOpen, keys = false, nil
+				if run == nil {
+					return x.finalStatus()
+				}
+				continue // the check under way is reported, then the watch ends
+			}
+			switch {
+			case k == 'q' && x.mode != listing:
+				x.u.println()
+				x.progress()
+				return exitOK
+			case x.mode == listing:
+				if i, chosen := x.listKey(k); chosen {
+					stop()
+					enter(i)
+				}
+			case k == 'n':
+				if x.mode != passed && !x.revealed[x.entries[x.current].ID] {
+					// As rustlings does: the solution before moving on.
+					x.reveal(x.entries[x.current])
+					continue
+				}
+				next, ok := x.next()
+				if !ok {
+					x.finished()
+					return exitOK
+				}
+				enter(next)
+			case k == 'h':
+				x.hint(x.entries[x.current])
+			case k == 'l':
+				x.mode, x.cursor = listing, x.current
+				x.list(x.cursor)
+				x.u.println(x.u.paint(dim, "j, k: move; Enter: work on that entry; l: back."))
+			case k == 'c':
+				x.u.println(x.u.paint(dim, "Checking every entry…"))
+				start(true)
+			case k == 'r':
+				if err := x.restore(x.entries[x.current]); err != nil {
+					x.u.printf("r: %v\n", err)
+					continue
+				}
+				seen = fileState(watched)
+				x.mode = working
+				x.u.println(x.u.paint(dim, "Checking again…"))
+				start(false)
+			case k == '\n':
+			default:
+				x.keyHelp()
+			}
+
+		case <-tick.C:
+			now := fileState(watched)
+			if now == seen || x.mode == listing {
+				continue
+			}
+			// Wait for one quiet interval: an editor may write in steps.
+			<-tick.C
+			if fileState(watched) != now {
+				continue
+			}
+			seen = now
+			x.mode = working
+			x.u.println(x.u.paint(dim, "Saved; checking again…"))
+			start(false)
+		}
+	}
+}
+
+// finished says that no entry is left to do.
+func (x *exercise) finished() {
+	x.u.println()
+	for _, e := range x.entries {
+		if x.states[e.ID] == uncheckable {
+			x.u.para("", "Every entry that can be checked here passes; the others cannot be checked here.")
+			x.progress()
+			return
+		}
+	}
+	x.u.println(x.u.paint(bold+";"+green, "Every entry passes.") + " Well done.")
+	x.progress()
+	x.u.println(x.u.paint(dim, "procbugs exercise --reset puts the original broken code back."))
+}
+
+// finalStatus is the exit status when the input has ended: 0 if no entry
+// still fails.
+func (x *exercise) finalStatus() int {
+	x.progress()
+	for _, e := range x.entries {
+		if x.states[e.ID] == toDo {
+			return exitFailed
+		}
+	}
+	return exitOK
+}
+
+// next is the entry after the current one that is not done yet, going
+// round; ok is false when every entry is done.
+func (x *exercise) next() (int, bool) {
+	for k := 1; k <= len(x.entries); k++ {
+		i := (x.current + k) % len(x.entries)
+		if x.states[x.entries[i].ID] == toDo {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// verdict says what the check of the current entry found.
+func (x *exercise) verdict(c check, quiet bool) {
+	e := x.entries[x.current]
+	switch x.states[e.ID] {
+	case fixed:
+		x.pass(c)
+	case uncheckable:
+		x.mode = passed
+		x.u.para("", x.u.paint(yellow, e.ID+" cannot be checked here: "+x.why[e.ID]))
+		x.u.para("", "It is not counted as fixed. n: the next entry.")
+	default:
+		x.mode = working
+		if !quiet || len(c.Failures) > 0 {
+			x.u.println(x.u.paint(red, "The proof still fails:"))
+			x.failure(c)
+		}
+		x.prompt()
+	}
+}
+
+// failure prints what a failing proof found, in plain words.
+func (x *exercise) failure(c check) {
+	for _, f := range c.Failures {
+		x.u.explained("  ", f)
+	}
+	x.u.println()
+}
+
+// pass shows an entry that passes: what its proof observed, and the
+// reference fix.
+func (x *exercise) pass(c check) {
+	e := x.entries[x.current]
+	x.mode = passed
+	x.u.println()
+	x.u.para("", x.u.paint(bold+";"+green, "Passes:")+" "+e.ID+": "+e.Fixed.Says+".")
+	x.u.para("", x.u.paint(bold, "The lesson:")+" "+e.Title+".")
+	for _, l := range c.Logs {
+		x.u.text("  ", l)
+	}
+	x.u.println()
+	x.u.println("The reference fix:")
+	if err := x.reference(e); err != nil {
+		x.u.printf("  (%v)\n", err)
+	}
+	x.u.println()
+	x.progress()
+	x.u.println(x.u.paint(dim, "n: next entry. l: list, c: check all, q: quit."))
+}
+
+// reveal shows the reference fix of an entry that does not pass yet, when
+// the student asks to go on without it.
+func (x *exercise) reveal(e catalog.Entry) {
+	x.revealed[e.ID] = true
+	x.u.println()
+	x.u.para("", e.ID+" does not pass yet. The reference fix:")
+	if err := x.reference(e); err != nil {
+		x.u.printf("  (%v)\n", err)
+	}
+	x.u.println()
+	x.u.para("", x.u.paint(dim, "n again: the next entry; this one stays to do. Or mend it: the check runs on every save."))
+}
+
+// reference prints the diff of the original broken method and the fixed
+// one.
+func (x *exercise) reference(e catalog.Entry) error {
+	orig, err := original(x.root, e.Topic())
+	if err != nil {
+		return err
+	}
+	broken, err := methodCode(orig, e.Topic()+"/broken.go", e.Func)
+	if err != nil {
+		return err
+	}
+	fixedCode, err := entryCode(e, "fixed.go", true)
+	if err != nil {
+		return err
+	}
+	x.u.unified(broken, fixedCode)
+	return nil
+}
+
+// show presents the current entry: what goes wrong, and the task, without
+// the fix.
+func (x *exercise) show() {
 	e := x.entries[x.current]
 	x.u.println()
 	x.u.println(x.u.paint(bold+";"+cyan, fmt.Sprintf("[%d of %d] %s", x.current+1, len(x.entries), e.ID)))
-	x.u.para("", e.Title)
-	x.u.para("", fmt.Sprintf("Mend Broken.%s in %s so that %s.", e.Func, x.rel(x.file(e)), e.Fixed.Says))
-	x.u.println()
-	x.u.println(x.u.paint(red, "The proof still fails:"))
-	for _, l := range v.Report {
-		if strings.HasPrefix(l, " ") { // aligned detail: keep it as it is
-			x.u.printf("  %s\n", clip(l, width-2))
-			continue
+	// The title is kept for when it passes: many a title names the fix.
+	if s := e.Quiz.Scenario; s != "" {
+		x.u.field("", "Scenario", 12, capitalize(s)+".")
+	}
+	x.u.field("", "Goes wrong", 12, e.Symptom)
+	x.u.field("", "Your task", 12, fmt.Sprintf("mend Broken.%s in %s.", e.Func, x.rel(x.file(e))))
+	var others, mended []string
+	for _, o := range catalog.Entries(e.Topic()) {
+		if o.ID != e.ID && o.Func == e.Func {
+			others = append(others, o.ID)
+			if x.states[o.ID] == fixed {
+				mended = append(mended, o.ID)
+			}
 		}
-		x.u.para("  ", l)
+	}
+	switch {
+	case len(mended) > 0:
+		x.u.para("", fmt.Sprintf("This entry shares Broken.%s with %s, which you have mended: the check may pass at once. "+
+			"The new lesson is the scenario above: %s", e.Func, strings.Join(mended, ", "), e.Cause))
+	case len(others) > 0:
+		x.u.para("", fmt.Sprintf("Broken.%s is also the lesson of %s, with another scenario.", e.Func, strings.Join(others, ", ")))
 	}
 	x.u.println()
 }
 
 func (x *exercise) progress() {
-	n := 0
+	done, skipped := 0, 0
 	for _, e := range x.entries {
-		if x.fixed[e.ID] {
-			n++
+		switch x.states[e.ID] {
+		case fixed:
+			done++
+		case uncheckable:
+			skipped++
 		}
 	}
-	x.u.println(x.u.paint(bold, fmt.Sprintf("%d of %d fixed", n, len(x.entries))))
+	s := fmt.Sprintf("%d of %d fixed", done, len(x.entries))
+	if skipped > 0 {
+		s += fmt.Sprintf("; %d cannot be checked here", skipped)
+	}
+	x.u.println(x.u.paint(bold, s))
 }
 
-// list prints every entry with its state.
-func (x *exercise) list() {
+func (x *exercise) prompt() {
+	x.progress()
+	x.u.para("", x.u.paint(dim, fmt.Sprintf("Watching %s for saves. Keys: h hint, l list, c check all, r reset, q quit.",
+		x.rel(x.file(x.entries[x.current])))))
+}
+
+func (x *exercise) keyHelp() {
+	x.u.para("", "Keys: h hint, l list, c check all, r reset this method, n next (once it passes), q quit.")
+}
+
+// list prints every entry with its state, the one at cursor marked.
+func (x *exercise) list(cursor int) {
 	for i, e := range x.entries {
-		state, style := "to do ", dim
-		switch {
-		case x.fixed[e.ID]:
-			state, style = "fixed ", green
-		case i == x.current:
-			state, style = "> now ", yellow
+		label, style := "to do", dim
+		switch x.states[e.ID] {
+		case fixed:
+			label, style = "fixed", green
+		case uncheckable:
+			label, style = "cannot be checked here", yellow
 		}
-		x.u.printf("  %s %s\n", x.u.paint(style, state), e.ID)
+		if i == x.current && x.states[e.ID] == toDo {
+			label, style = "now", yellow
+		}
+		mark := "  "
+		if i == cursor {
+			mark = "> "
+		}
+		x.u.printf("%s%s %s\n", mark, x.u.paint(style, fmt.Sprintf("%-6s", label)), e.ID)
 	}
+}
+
+// listKey moves the list's cursor, and reports the entry chosen.
+func (x *exercise) listKey(k byte) (int, bool) {
+	switch k {
+	case 'j', 'B': // B: the arrow down's last byte
+		x.cursor = min(x.cursor+1, len(x.entries)-1)
+	case 'k', 'A':
+		x.cursor = max(x.cursor-1, 0)
+	case '\n', 'g':
+		return x.cursor, true
+	case 'l', 'q', 0x1b:
+		x.mode = working
+		if x.states[x.entries[x.current].ID] != toDo {
+			x.mode = passed
+		}
+		x.u.println(x.u.paint(dim, "Back to "+x.entries[x.current].ID+"."))
+		return 0, false
+	case '[':
+		return 0, false // the middle of an arrow key
+	default:
+		x.u.println(x.u.paint(dim, "j, k: move; Enter: work on that entry; l: back."))
+		return 0, false
+	}
+	x.list(x.cursor)
+	return 0, false
 }
 
 func (x *exercise) file(e catalog.Entry) string {
@@ -222,141 +606,28 @@ func (x *exercise) rel(path string) string {
 	return path
 }
 
-// watch re-checks the current entry whenever its broken.go is saved and
-// answers keys, until every entry passes or the user quits. A check runs
-// in the background, so keys answer at once; a save during a check
-// cancels it and starts another on the new file.
-func (x *exercise) watch(sigs <-chan os.Signal) int {
-	keys := x.readKeys()
-	tick := time.NewTicker(pollEvery)
-	defer tick.Stop()
-
-	var (
-		checking <-chan pass // nil while no check runs
-		cancel   = func() {}
-	)
-	stop := func() {
-		cancel()
-		if checking != nil {
-			<-checking
-			checking = nil
-		}
-		x.sweep() // what a killed test binary left
-	}
-	start := func() {
-		stop()
-		ctx, c := context.WithCancel(context.Background())
-		ch := make(chan pass, 1)
-		go func() { ch <- x.run(ctx, true) }()
-		checking, cancel = ch, c
-	}
-	defer stop()
-
-	// seen is the watched file as it was when the last check began: a save
-	// during a check differs from it, and starts another.
-	watched := x.file(x.entries[x.current])
-	seen := fileState(watched)
-	x.prompt()
-	for {
-		select {
-		case <-sigs:
-			x.u.println()
-			return exitInterrupted
-		case p := <-checking:
-			checking = nil
-			x.sweep()
-			x.report(p)
-			if x.done() {
-				x.u.println(x.u.paint(bold+";"+green, "Every entry passes. Well done."))
-				x.progress()
-				return exitOK
-			}
-			if f := x.file(x.entries[x.current]); f != watched {
-				watched, seen = f, fileState(f) // the next topic's file
-			}
-			x.prompt()
-		case k, ok := <-keys:
-			if !ok || k == 'q' {
-				x.progress()
-				return exitFailed
-			}
-			if x.key(k) {
-				seen = fileState(watched)
-				x.u.println(x.u.paint(dim, "Checking again."))
-				start()
-			}
-		case <-tick.C:
-			now := fileState(watched)
-			if now == seen {
-				continue
-			}
-			// Wait for one quiet interval: an editor may write in steps.
-			<-tick.C
-			if fileState(watched) != now {
-				continue
-			}
-			seen = now
-			x.u.println(x.u.paint(dim, "Saved; checking again."))
-			start()
-		}
-	}
-}
-
-func (x *exercise) prompt() {
-	x.progress()
-	x.u.println(x.u.paint(dim, fmt.Sprintf("Watching %s for saves. Keys: h hint, l list, r reset, q quit.",
-		x.rel(x.file(x.entries[x.current])))))
-}
-
-// key answers a key, and reports whether the current entry must be checked
-// again.
-func (x *exercise) key(k byte) bool {
-	e := x.entries[x.current]
-	switch k {
-	case 'h':
-		x.hint(e)
-	case 'l':
-		x.list()
-		x.progress()
-	case 'r':
-		if err := x.reset(e); err != nil {
-			x.u.printf("reset: %v\n", err)
-			return false
-		}
-		return true
-	default:
-		x.u.println("Keys: h hint, l list, r reset, q quit.")
-	}
-	return false
-}
-
-// hint shows one more hint: what a user sees, what the system does, then
-// the idea of the fix in words. The code itself stays for the student.
+// hint shows one more hint: why it goes wrong, then the idea of the fix in
+// words. The code itself stays for the student.
 func (x *exercise) hint(e catalog.Entry) {
 	hints := []struct{ label, text string }{
-		{"Symptom", e.Symptom},
 		{"Cause", e.Cause},
 		{"Fix", e.Fix},
 	}
 	if x.hints >= len(hints) {
-		x.u.println("No more hints. procbugs show " + e.ID + " shows the fixed code.")
+		x.u.para("", "No more hints. procbugs show "+e.ID+" shows the fixed code.")
 		return
 	}
 	h := hints[x.hints]
 	x.hints++
-	x.u.field("", fmt.Sprintf("Hint %d/%d: %s", x.hints, len(hints), h.label), 0, "")
+	x.u.println(x.u.paint(bold, fmt.Sprintf("Hint %d of %d, %s:", x.hints, len(hints), h.label)))
 	x.u.para("  ", h.text)
 }
 
-// reset puts the original of the current method back into broken.go, from
-// the copy embedded in the binary, and leaves the other methods as they are.
-// If the file no longer parses, the whole original comes back.
-func (x *exercise) reset(e catalog.Entry) error {
-	t, ok := catalog.LookupTopic(e.Topic())
-	if !ok || t.Files == nil {
-		return fmt.Errorf("no original of %s in this binary", e.Topic())
-	}
-	orig, err := fs.ReadFile(t.Files, "broken.go")
+// restore puts the original of the current method back into broken.go and
+// leaves the other methods as they are. If the file no longer parses, the
+// whole original comes back.
+func (x *exercise) restore(e catalog.Entry) error {
+	orig, err := original(x.root, e.Topic())
 	if err != nil {
 		return err
 	}
@@ -384,11 +655,15 @@ func (x *exercise) reset(e catalog.Entry) error {
 }
 
 // readKeys delivers keys one at a time: straight from a terminal, put in
-// cbreak mode, or from piped input, where whitespace is skipped. The
-// channel closes when the input ends.
+// cbreak mode, or from piped input. Enter arrives as '\n'; other
+// whitespace is skipped. The channel closes when the input ends.
 func (x *exercise) readKeys() <-chan byte {
 	keys := make(chan byte)
 	in := x.u.in
+	if in == nil {
+		close(keys)
+		return keys
+	}
 	if x.u.keys {
 		if restore, err := cbreak(in); err == nil {
 			restoreTerminal = restore
@@ -402,8 +677,11 @@ func (x *exercise) readKeys() <-chan byte {
 			if err != nil {
 				return
 			}
-			if b == ' ' || b == '\n' || b == '\r' || b == '\t' {
+			switch b {
+			case ' ', '\t':
 				continue
+			case '\r':
+				b = '\n'
 			}
 			keys <- b
 		}
@@ -415,17 +693,17 @@ func (x *exercise) readKeys() <-chan byte {
 var restoreTerminal = func() {}
 
 // fileState is what the watch compares: a file's time, size and content.
-type state struct {
+type fileStamp struct {
 	mod  time.Time
 	size int64
 	sum  string
 }
 
-func fileState(path string) state {
+func fileState(path string) fileStamp {
 	st, err := os.Stat(path)
 	if err != nil {
-		return state{}
+		return fileStamp{}
 	}
 	b, _ := os.ReadFile(path)
-	return state{mod: st.ModTime(), size: st.Size(), sum: string(bytes.TrimSpace(b))}
+	return fileStamp{mod: st.ModTime(), size: st.Size(), sum: string(b)}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"procbugs/helpers/childproc"
+	"procbugs/helpers/procfs"
 )
 
 // interruptRun interrupts `procbugs run` with SIGINT while the broken code
@@ -20,26 +21,14 @@ import (
 // neither its child nor the grandchild in the child's group, and nothing
 // comes back to this test process, whose orphan sweep would find it.
 //
-// The broken role lives for the few milliseconds its proof needs. Should
-// the test not be scheduled in that time (a busy machine) and first see the
-// fixed role, it lets that run finish and starts another: what it retries is
-// catching the moment, never the outcome.
+// PROCBUGS_FREEZE=evidence makes procbugs stop itself the moment the
+// broken half's proof has its evidence, before the proof ends the child:
+// the hang is then there to be interrupted, however busy the machine.
 func interruptRun(t *testing.T, c cli) {
-	const attempts = 5
-	for i := 1; !interruptBrokenRole(t, c); i++ {
-		if i == attempts {
-			t.Fatalf("in %d runs the test never saw the broken role before its proof ended it", attempts)
-		}
-	}
-}
-
-// interruptBrokenRole runs procbugs once and interrupts it while the broken
-// role hangs. It returns false when it missed the broken role: that run
-// finished as usual, and left nothing to check.
-func interruptBrokenRole(t *testing.T, c cli) bool {
 	e := stableEntry(t)
 	cmd := exec.Command(c.bin, "run", e.ID)
 	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), freezeEnv+"=evidence")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // away from the test's own group
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -50,54 +39,39 @@ func interruptBrokenRole(t *testing.T, c cli) bool {
 	go func() { err = cmd.Wait(); close(exited) }()
 	var seen []int // procbugs's descendants, as the test finds them
 	t.Cleanup(func() { stopAndReap(t, pb, exited, seen) })
-	// procbugs runs at the lowest priority, so that on a busy machine the
-	// test still finds the broken role before the proof has ended it.
-	require.NoError(t, syscall.Setpriority(syscall.PRIO_PROCESS, pb, 19))
 
-	// Freeze procbugs as soon as it has started the broken role, so that
-	// its proof cannot stop the hang before the interrupt arrives. The
-	// role goes on: it starts the writer, which fills the pipe and blocks.
-	var role int
-	var name string
-	childproc.Poll(t, bound, "procbugs starts a role", func() bool {
+	childproc.Poll(t, "procbugs stops itself at the broken half's evidence", func() bool {
 		select {
 		case <-exited:
-			return true
+			t.Fatalf("procbugs ended without stopping at the evidence:\n%s\n%s", out.String(), errb.String())
 		default:
 		}
-		for _, k := range childproc.Children(pb) {
-			if r, ok := roleOf(k); ok && childproc.Alive(k) {
-				role, name = k, r
-				return true
-			}
-		}
-		return false
+		return procfs.State(pb) == 'T'
 	})
-	if name != e.Broken.Role.Name() {
-		select {
-		case <-exited:
-		case <-time.After(bound):
-			t.Fatalf("procbugs run %s did not finish", e.ID)
+	role := 0
+	for _, k := range procfs.Children(pb) {
+		if r, ok := roleOf(k); ok && r == e.Roles.Broken.Name() {
+			role = k
 		}
-		require.NoError(t, err, "the run the test missed ends as usual:\n%s", errb.String())
-		t.Logf("missed the broken role (saw %q); running again", name)
-		return false
 	}
-	require.NoError(t, childproc.Signal(pb, syscall.SIGSTOP))
+	require.NotZero(t, role, "the broken role is procbugs's child")
 	seen = append(seen, role)
-	var writer int
-	childproc.Poll(t, 10*time.Second, "the writer blocks on the full pipe", func() bool {
-		writer = execedChild(role)
-		return writer != 0 && childproc.BlockedIn(writer, "pipe_write")
-	})
+	writer := execedChild(role)
+	require.NotZero(t, writer, "the broken role has started its writer")
 	seen = append(seen, writer)
-	require.Equal(t, role, childproc.Group(writer), "the writer is in the role's group, not procbugs's")
+	// The proof saw it blocked; a signal may have it out of the kernel
+	// function for an instant, a long one on a busy machine, before the
+	// write starts again.
+	childproc.Poll(t, "the writer is blocked on the full pipe", func() bool {
+		return procfs.SleepsIn(writer, procfs.PipeWrite)
+	})
+	require.Equal(t, role, procfs.Group(writer), "the writer is in the role's group, not procbugs's")
 
 	require.NoError(t, childproc.Signal(pb, syscall.SIGINT))
 	require.NoError(t, childproc.Signal(pb, syscall.SIGCONT))
 	select {
 	case <-exited:
-	case <-time.After(bound):
+	case <-time.After(time.Until(until(t))):
 		t.Fatalf("procbugs did not exit after SIGINT:\n%s\n%s", out.String(), errb.String())
 	}
 	var exitErr *exec.ExitError
@@ -106,28 +80,28 @@ func interruptBrokenRole(t *testing.T, c cli) bool {
 	assert.Contains(t, errb.String(), "interrupted by SIGINT")
 
 	for _, pid := range []int{role, writer} {
-		assert.Zero(t, childproc.State(pid), "process %d is gone, not even a zombie", pid)
-		assert.NotContains(t, childproc.Children(os.Getpid()), pid, "process %d did not come back to the test", pid)
+		assert.Zero(t, procfs.State(pid), "process %d is gone, not even a zombie", pid)
+		assert.NotContains(t, procfs.Children(os.Getpid()), pid, "process %d did not come back to the test", pid)
 	}
 	t.Logf("SIGINT while role %d and writer %d hung: procbugs exited %d and neither process is left",
 		role, writer, exitErr.ExitCode())
-	return true
 }
 
 // execedChild is a live child of pid that has called execve, or 0. Go forks
 // a child that never execs once per process to test clone(CLONE_PIDFD)
 // ($GOROOT/src/syscall/exec_linux.go, os_checkClonePidfd); it does not count.
 func execedChild(pid int) int {
-	for _, k := range childproc.Children(pid) {
-		if childproc.Alive(k) && childproc.Execed(k) {
+	for _, k := range procfs.Children(pid) {
+		if procfs.Alive(k) && procfs.Execed(k) {
 			return k
 		}
 	}
 	return 0
 }
 
-// stopAndReap ends procbugs if a failed test left it running, and reaps
-// what it started should any of it have come back to this process.
+// stopAndReap ends procbugs if a failed test left it running, and ends
+// and reaps what it started should any of it have come back to this
+// process.
 func stopAndReap(t *testing.T, pb int, exited <-chan struct{}, seen []int) {
 	select {
 	case <-exited:
@@ -138,16 +112,18 @@ func stopAndReap(t *testing.T, pb int, exited <-chan struct{}, seen []int) {
 	childproc.Signal(pb, syscall.SIGKILL)
 	<-exited
 	self := os.Getpid()
-	childproc.Poll(t, bound, "what procbugs started ends", func() bool {
+	// What procbugs started either ends or, procbugs killed, comes back
+	// to this process, which ends it.
+	childproc.Poll(t, "what procbugs started ends or comes back", func() bool {
 		for _, pid := range seen {
-			if s := childproc.State(pid); s != 0 && !(s == 'Z' && childproc.Parent(pid) == self) {
+			if procfs.State(pid) != 0 && procfs.Parent(pid) != self {
 				return false
 			}
 		}
 		return true
 	})
 	for _, pid := range seen {
-		if childproc.State(pid) == 'Z' {
+		if procfs.State(pid) != 0 {
 			childproc.ReapOrphan(t, pid)
 		}
 	}
@@ -177,7 +153,7 @@ func interruptQuiz(t *testing.T, c cli) {
 	require.NoError(t, childproc.Signal(cmd.Process.Pid, syscall.SIGINT))
 	select {
 	case <-exited:
-	case <-time.After(bound):
+	case <-time.After(time.Until(until(t))):
 		t.Fatalf("the quiz did not end on SIGINT")
 	}
 	var exitErr *exec.ExitError

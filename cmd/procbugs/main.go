@@ -2,8 +2,11 @@
 // command line: it lists the entries, shows each bug beside its fix, runs
 // both live in child processes, quizzes and runs workshop exercises.
 //
-// The binary re-executes itself as the child roles the proofs start, so
-// childproc.Dispatch comes before anything else in main.
+// list and show need nothing but the binary: the records and the lessons'
+// sources are in it. run, quiz's live answers and exercise run the proofs,
+// whose children are a program the harness builds from the source tree
+// (helpers/childproc): they need Linux, a clone of procbugs and the go
+// command.
 package main
 
 import (
@@ -13,8 +16,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"procbugs/helpers/childproc"
 )
 
 // Exit statuses.
@@ -31,7 +32,7 @@ Usage:
   procbugs [list] [TOPIC...]     the catalog, grouped by topic
   procbugs show ID               symptom, cause, fix and the diff of the code
   procbugs run [ID|TOPIC...]     run the broken and the fixed code live
-  procbugs quiz [ID|TOPIC...]    predict what the broken code does, then watch
+  procbugs quiz [ID|TOPIC...]    predict what the code does, then watch it
   procbugs exercise [ID|TOPIC]   mend broken.go yourself, checked on every save
 
 Every command takes -h. Examples:
@@ -60,7 +61,6 @@ func init() {
 }
 
 func main() {
-	childproc.Dispatch()
 	os.Exit(procbugs(newUI(os.Stdin, os.Stdout, os.Stderr), os.Args[1:]))
 }
 
@@ -82,7 +82,7 @@ func procbugs(u *ui, args []string) int {
 	c, ok := commands[args[0]]
 	if !ok {
 		if _, err := resolve(args[:1]); err == nil {
-			fmt.Fprintf(u.err, "procbugs: %q is an entry or a topic, not a command: try procbugs show %s or procbugs run %s\n",
+			u.errorf("procbugs: %q is an entry or a topic, not a command: try procbugs show %s or procbugs run %s\n",
 				args[0], args[0], args[0])
 			return exitUsage
 		}
@@ -90,7 +90,7 @@ func procbugs(u *ui, args []string) int {
 		for n := range commands {
 			names = append(names, n)
 		}
-		fmt.Fprintf(u.err, "procbugs: unknown command %q%s\n\n%s", args[0], didYouMean(args[0], names), usage)
+		u.errorf("procbugs: unknown command %q%s\n\n%s", args[0], didYouMean(args[0], names), usage)
 		return exitUsage
 	}
 	return c.run(u, args[1:])
@@ -111,7 +111,7 @@ func parse(u *ui, fs *flag.FlagSet, help string, args []string) ([]string, *int)
 			return nil, &code
 		}
 		if err != nil {
-			fmt.Fprintf(u.err, "procbugs %s: %v\n\n%s", fs.Name(), err, help)
+			u.errorf("procbugs %s: %v\n\n%s", fs.Name(), err, help)
 			code := exitUsage
 			return nil, &code
 		}
@@ -130,6 +130,6 @@ func fail(u *ui, cmd string, err error) int {
 	if !strings.HasSuffix(msg, "\n") {
 		msg += "\n"
 	}
-	fmt.Fprintf(u.err, "procbugs %s: %s", cmd, msg)
+	u.errorf("procbugs %s: %s", cmd, msg)
 	return exitUsage
 }

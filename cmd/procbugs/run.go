@@ -1,41 +1,54 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
-	"os"
-	"os/signal"
+	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
 )
 
-const runHelp = `Usage: procbugs run [ID|TOPIC...]
+const runHelp = `Usage: procbugs run [--step] [ID|TOPIC...]
 
 Runs the broken and the fixed code of each entry live, each in a child
-process, and says what it observed and how long it took. Where an entry
-involves a process tree, it draws the tree as it stood while the code ran,
-and what was left after. The exit status is 1 if any observation
-contradicts the catalog's record: run it as a self-check on a new Go
-version or kernel. Ctrl-C stops every child it started.
+process, and says what its proof observed and how long it took. Where an
+entry involves a process tree, it draws the tree as it stood at the moment
+the proof took its evidence, and what was left behind before the cleanup.
+Independent entries run at the same time; the output keeps the catalog's
+order.
+
+The exit status is 1 if any observation contradicts the catalog's record
+or a proof left a process behind: run it as a self-check on a new Go
+release or kernel. It says which Go release, kernel and architecture it
+observed on. Ctrl-C stops every child it started.
+
+It needs Linux, the source tree (run it inside a clone) and the go
+command: the children are a program built from the lessons.
+
+  --step   one entry at a time, waiting for Enter before the next (q and
+           Enter stops): for a class
 
 Examples:
   procbugs run                          the whole catalog
   procbugs run pipes                    one topic
   procbugs run pipes/wait-before-read   one entry
+  procbugs run --step pipes             a topic, one entry per Enter
 `
 
-// An outcome is what one entry's run found.
-type outcome struct {
-	entry         catalog.Entry
-	broken, fixed catalog.Observation
-}
+// workers is how many halves run at once. The proofs spend their time
+// waiting for their children, which sleep most of the time too; but each
+// live child costs every other proof's cleanup a little, since the
+// harness reads the whole tree below this process to find a group's
+// members.
+var workers = func() int { return max(8, 4*runtime.NumCPU()) }
 
 func cmdRun(u *ui, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	step := fs.Bool("step", false, "wait for Enter between entries")
 	words, status := parse(u, fs, runHelp, args)
 	if status != nil {
 		return *status
@@ -48,148 +61,101 @@ func cmdRun(u *ui, args []string) int {
 		u.println("No entries to run.")
 		return exitOK
 	}
-	sweep, err := childproc.Supervise()
+	l, err := startLive(u, "run")
 	if err != nil {
-		fmt.Fprintf(u.err, "procbugs run: %v\n", err)
+		u.errorf("%v\n", err)
 		return exitFailed
 	}
-	live := newLive(u, sweep)
-	defer live.close()
+	defer l.close()
+	if err := l.prepare(entries); err != nil {
+		u.errorf("procbugs run: %v\n", err)
+		return exitFailed
+	}
 
 	start := time.Now()
-	var outcomes []outcome
-	total := 2 * len(entries)
+	u.println(u.paint(dim, "Observed on "+catalog.Platform()+"."))
+	u.println()
+	var runs []entryRun
+	if *step {
+		var ok bool
+		if runs, ok = l.stepThrough(entries); !ok {
+			return l.interrupted(start)
+		}
+	} else {
+		// Each entry's narration is written as soon as the entry and every
+		// entry before it are done: the catalog's order, at the pace of
+		// the slowest.
+		pending := make([]*entryRun, len(entries))
+		next := 0
+		if !l.observeAll(entries, bothHalves, false, workers(), func(i int, r entryRun) {
+			pending[i] = &r
+			for next < len(pending) && pending[next] != nil {
+				u.clearStatus()
+				u.entry(*pending[next])
+				runs = append(runs, *pending[next])
+				next++
+			}
+			if len(entries) > 1 && next < len(entries) {
+				u.status(fmt.Sprintf("[%d/%d] waiting for %s…", next, len(entries), entries[next].ID))
+			}
+		}) {
+			return l.interrupted(start)
+		}
+	}
+	return u.summary(runs, l.finish(), time.Since(start))
+}
+
+// stepThrough runs the entries one at a time, each once Enter is pressed.
+// It returns false if the user interrupted it.
+func (l *live) stepThrough(entries []catalog.Entry) ([]entryRun, bool) {
+	u := l.u
+	lines := readLines(u.in)
+	var runs []entryRun
 	for i, e := range entries {
-		u.println(u.paint(bold+";"+cyan, e.ID))
-		u.para("", e.Title)
-		o := outcome{entry: e}
-		for half, broken := range []bool{true, false} {
-			if len(entries) > 1 {
-				u.status(fmt.Sprintf("[%d/%d] %s, %s half…", 2*i+half+1, total, e.ID, halfName(broken)))
-			}
-			obs, tree, ok := live.observe(e, broken, false)
-			u.clearStatus()
-			if !ok {
-				return live.interrupted(start)
-			}
-			u.narrate(obs, e.Tree, tree)
-			if broken {
-				o.broken = obs
-			} else {
-				o.fixed = obs
-			}
+		var r entryRun
+		if !l.observeAll([]catalog.Entry{e}, bothHalves, false, 2, func(_ int, got entryRun) { r = got }) {
+			return nil, false
 		}
-		outcomes = append(outcomes, o)
-		u.println()
-	}
-	return u.summary(outcomes, live.finish(), time.Since(start))
-}
-
-func halfName(broken bool) string {
-	if broken {
-		return "broken"
-	}
-	return "fixed"
-}
-
-// live runs observations so that an interrupt stops them: on SIGINT or
-// SIGTERM it kills the group of every child the harness started, and sweeps
-// any orphan that escaped its group.
-type live struct {
-	u     *ui
-	sweep func() []string
-	sigs  chan os.Signal
-	got   os.Signal
-	swept []string // orphans the interrupt swept
-}
-
-func newLive(u *ui, sweep func() []string) *live {
-	l := &live{u: u, sweep: sweep, sigs: make(chan os.Signal, 1)}
-	signal.Notify(l.sigs, os.Interrupt, syscall.SIGTERM)
-	return l
-}
-
-func (l *live) close() { signal.Stop(l.sigs) }
-
-// observe runs one half of an entry and samples its process tree. It
-// returns ok false when the user interrupted it.
-func (l *live) observe(e catalog.Entry, broken, exercise bool) (catalog.Observation, []*node, bool) {
-	var s *sampler
-	if e.Tree {
-		s = startSampler()
-	}
-	done := make(chan catalog.Observation, 1)
-	go func() { done <- catalog.Observe(e, broken, exercise) }()
-	select {
-	case obs := <-done:
-		var tree []*node
-		if s != nil {
-			tree = s.finish()
+		u.entry(r)
+		runs = append(runs, r)
+		if i == len(entries)-1 {
+			break
 		}
-		// An interrupt that came as the proof ended still stops the run.
+		u.printf("%s", u.paint(dim, fmt.Sprintf("[%d of %d] Enter: next, %s. q and Enter: stop. ", i+1, len(entries), entries[i+1].ID)))
 		select {
+		case line, ok := <-lines:
+			if !u.keys {
+				u.println()
+			}
+			if !ok || strings.TrimSpace(line) == "q" {
+				u.println()
+				return runs, true
+			}
+			u.println()
 		case l.got = <-l.sigs:
-			return obs, tree, false
-		default:
-			return obs, tree, true
+			l.interrupt()
+			return nil, false
 		}
-	case l.got = <-l.sigs:
-		childproc.StopAll()
-		if s != nil {
-			s.finish()
-		}
-		l.settle()
-		return catalog.Observation{}, nil, false
 	}
+	return runs, true
 }
 
-// settle waits, within a bound, until no child of this process is left:
-// the harness reaps the children it started once they die, and the sweep
-// kills and reaps any orphan. Exiting before that would hand zombies and
-// orphans to whoever started procbugs.
-func (l *live) settle() {
-	deadline := time.Now().Add(2 * time.Second)
-	tick := time.NewTicker(time.Millisecond)
-	defer tick.Stop()
-	for len(childproc.Children(os.Getpid())) > 0 && time.Now().Before(deadline) {
-		childproc.StopAll() // a proof may have started a child since
-		l.swept = append(l.swept, l.sweep()...)
-		<-tick.C
-	}
-}
-
-// finish sweeps orphans and reports them: a proof must leave nothing.
-func (l *live) finish() []string {
-	left := l.sweep()
-	if len(left) > 0 {
-		fmt.Fprintf(l.u.err, "procbugs: processes outlived the proofs that started them and were killed: %s\n",
-			strings.Join(left, ", "))
-	}
-	return left
-}
-
-func (l *live) interrupted(start time.Time) int {
-	left := append(l.swept, l.sweep()...)
-	l.u.clearStatus()
-	name := "SIGINT"
-	if l.got == syscall.SIGTERM {
-		name = "SIGTERM"
-	}
-	fmt.Fprintf(l.u.err, "\nprocbugs: interrupted by %s after %v; stopped every child", name,
-		time.Since(start).Round(time.Millisecond))
-	if len(left) > 0 {
-		fmt.Fprintf(l.u.err, " and swept %s", strings.Join(left, ", "))
-	}
-	fmt.Fprintln(l.u.err)
-	if l.got == syscall.SIGTERM {
-		return 128 + int(syscall.SIGTERM)
-	}
-	return exitInterrupted
+// entry prints one entry's narration: its title and both halves.
+func (u *ui) entry(r entryRun) {
+	var b bytes.Buffer
+	w := u.to(&b)
+	w.println(w.paint(bold+";"+cyan, r.entry.ID))
+	w.para("", r.entry.Title)
+	w.narrate(r.entry, r.broken)
+	w.narrate(r.entry, r.fixed)
+	w.println()
+	u.out.Write(b.Bytes())
 }
 
 // narrate prints what one half's proof observed.
-func (u *ui) narrate(o catalog.Observation, tree bool, nodes []*node) {
+func (u *ui) narrate(e catalog.Entry, h half) {
 	const indent = "          "
+	o := h.obs
 	u.printf("  %s", u.paint(bold, fmt.Sprintf("%-8s", o.Half)))
 	for i, l := range wrap(o.Says, width-len(indent)) {
 		if i > 0 {
@@ -197,70 +163,92 @@ func (u *ui) narrate(o catalog.Observation, tree bool, nodes []*node) {
 		}
 		u.printf("%s\n", l)
 	}
-	for _, l := range o.Logs {
-		u.para(indent, l)
+	if o.OK() && o.Skipped == "" {
+		// A proof logs its sentence only once its assertions held; over
+		// a failure, what it logged before is no observation.
+		for _, l := range o.Logs {
+			u.text(indent, l)
+		}
 	}
-	if tree && o.Skipped == "" {
-		if len(nodes) > 0 {
-			u.printf("%s%s\n", indent, u.paint(dim, "while it ran:"))
-			u.drawTree(indent, nodes)
-		}
-		after := snapshot(os.Getpid())
-		if len(after) == 0 {
-			u.printf("%s%s\n", indent, u.paint(dim, "after: no process left"))
-		} else {
-			u.printf("%s%s\n", indent, u.paint(dim, "after:"))
-			u.drawTree(indent, after)
-		}
+	if e.Tree && o.Skipped == "" {
+		u.pictures(indent, h.pics, o.Half == "broken")
 	}
 	switch {
 	case o.Skipped != "":
-		u.para(indent, u.paint(yellow, "skipped: "+o.Skipped))
+		u.para(indent, u.paint(yellow, "cannot be checked here: "+o.Skipped))
 	case o.OK():
 		u.printf("%s%s in %v\n", indent, u.paint(green, "as recorded"), o.Elapsed.Round(time.Millisecond))
 	default:
-		u.printf("%s%s in %v:\n", indent, u.paint(bold+";"+red, "CONTRADICTS THE RECORD"), o.Elapsed.Round(time.Millisecond))
+		u.para(indent, u.paint(bold+";"+red, fmt.Sprintf("CONTRADICTS THE RECORD on %s, in %v:",
+			catalog.Platform(), o.Elapsed.Round(time.Millisecond))))
 		for _, f := range o.Failures {
-			for _, l := range failureLines(f, width-len(indent)-2) {
-				u.printf("%s  %s\n", indent, l)
-			}
+			u.explained(indent+"  ", f)
 		}
 	}
 }
 
-// maxFailureLines bounds what one failure shows: a hung child's stacks
-// would fill the screen; go test -v -run shows everything.
-const maxFailureLines = 8
+// pictures draws the processes of a half at the moment its proof took its
+// evidence, and what its child left behind before the cleanup.
+func (u *ui) pictures(indent string, pics []picture, broken bool) {
+	at, left := chosen(pics, broken)
+	if at != nil {
+		u.printf("%s%s\n", indent, u.paint(dim, "at the evidence, "+momentName(at.Moment)+":"))
+		u.drawTree(indent, at.Nodes)
+	}
+	if left != nil {
+		u.printf("%s%s\n", indent, u.paint(dim, "left behind when the child was done:"))
+		u.drawTree(indent, left.Nodes)
+		u.printf("%s%s\n", indent, u.paint(dim, "then cleaned up"))
+	}
+}
 
-// failureLines keeps what a failure says (testify's Error and Messages,
-// or the whole message of a plain Errorf), without the trace, wrapped at n
-// columns and cut after a few lines.
-func failureLines(f string, n int) []string {
-	var kept []string
-	skip := false
-	for _, l := range strings.Split(strings.TrimSpace(f), "\n") {
-		l = strings.TrimSpace(l)
-		switch {
-		case strings.HasPrefix(l, "Error Trace:"), strings.HasPrefix(l, "Test:"):
-			skip = true
-			continue
-		case strings.HasPrefix(l, "Error:"), strings.HasPrefix(l, "Messages:"):
-			skip = false
-		}
-		if !skip && l != "" {
-			kept = append(kept, wrap(collapse(l), n)...)
+// chosen picks, among the pictures a proof's moments gave, the one of its
+// evidence and the one of what its child left behind, if anything.
+//
+// The evidence is the last condition the proof waited for, or else the
+// child as the proof stopped it. What was left behind is what the proof
+// itself called the leftovers (KillGroup), or, for the broken code, what
+// outlived the child when it ended. The fixed code's end is never drawn
+// from the moment the child was reaped: a worker that its parent's death
+// has just signalled may not have died yet, and would read as one that
+// runs on.
+func chosen(pics []picture, broken bool) (at, left *picture) {
+	for i := range pics {
+		p := &pics[i]
+		n, _ := count(p.Nodes)
+		switch p.Moment {
+		case childproc.Evidence:
+			if n > 0 {
+				at = p
+			}
+		case childproc.Stopping:
+			if n > 0 && (at == nil || at.Moment != childproc.Evidence) {
+				at = p
+			}
+		case childproc.LeftBehind:
+			if n > 0 {
+				left = p
+			}
+		case childproc.Ended:
+			if n > 0 && broken && left == nil {
+				left = p
+			}
 		}
 	}
-	if len(kept) > maxFailureLines {
-		kept = append(kept[:maxFailureLines-1], fmt.Sprintf("… %d more lines", len(kept)-maxFailureLines+1))
+	return at, left
+}
+
+func momentName(m string) string {
+	if m == childproc.Stopping {
+		return "as the proof stopped the child"
 	}
-	return kept
+	return "as the proof saw it"
 }
 
 func verdictOf(o catalog.Observation) string {
 	switch {
 	case o.Skipped != "":
-		return "skipped"
+		return "not here"
 	case o.OK():
 		return "as recorded"
 	}
@@ -270,43 +258,51 @@ func verdictOf(o catalog.Observation) string {
 // summary prints the table of outcomes and the closing note, and returns
 // the exit status: 1 if any observation contradicted its record or a proof
 // left a process behind.
-func (u *ui) summary(outcomes []outcome, leftovers []string, wall time.Duration) int {
+func (u *ui) summary(runs []entryRun, leftovers []string, wall time.Duration) int {
 	idWidth := len("entry")
-	for _, o := range outcomes {
-		idWidth = max(idWidth, len(o.entry.ID))
+	for _, r := range runs {
+		idWidth = max(idWidth, len(r.entry.ID))
 	}
 	idWidth = min(idWidth, width-2-13-13-8)
 	u.println(u.paint(bold, fmt.Sprintf("%-*s  %-13s%-13s%8s", idWidth, "entry", "broken", "fixed", "time")))
 	contradicted, skipped := 0, 0
-	for _, o := range outcomes {
+	var contradictions []string
+	for _, r := range runs {
 		cells := []string{}
-		for _, obs := range []catalog.Observation{o.broken, o.fixed} {
-			v := verdictOf(obs)
+		for _, h := range []half{r.broken, r.fixed} {
+			v := verdictOf(h.obs)
 			style := green
 			switch v {
-			case "skipped":
+			case "not here":
 				style = yellow
 				skipped++
 			case "CONTRADICTED":
 				style = red
 				contradicted++
+				contradictions = append(contradictions, r.entry.ID+" ("+h.obs.Half+")")
 			}
 			cells = append(cells, u.paint(style, fmt.Sprintf("%-13s", v)))
 		}
-		t := (o.broken.Elapsed + o.fixed.Elapsed).Round(time.Millisecond)
-		u.printf("%-*s  %s%s%8v\n", idWidth, clip(o.entry.ID, idWidth), cells[0], cells[1], t)
+		t := (r.broken.obs.Elapsed + r.fixed.obs.Elapsed).Round(time.Millisecond)
+		u.printf("%-*s  %s%s%8v\n", idWidth, clip(r.entry.ID, idWidth), cells[0], cells[1], t)
 	}
 	u.println()
-	n := 2 * len(outcomes)
+	n := 2 * len(runs)
+	var note string
 	switch {
 	case contradicted > 0:
-		u.printf("%s of %d contradicted the record. ", plural(contradicted, "observation", "observations"), n)
+		note = fmt.Sprintf("%s of %d contradicted the record on %s: %s. ",
+			plural(contradicted, "observation", "observations"), n, catalog.Platform(), strings.Join(contradictions, ", "))
 	case skipped > 0:
-		u.printf("%d of %d observations as recorded, %d skipped here. ", n-skipped, n, skipped)
+		note = fmt.Sprintf("%d of %d observations as recorded on %s; %d cannot be checked here. ",
+			n-skipped, n, catalog.Platform(), skipped)
 	default:
-		u.printf("All %d observations as recorded. ", n)
+		note = fmt.Sprintf("All %d observations as recorded on %s. ", n, catalog.Platform())
 	}
-	u.printf("Wall time %.2f s.\n", wall.Seconds())
+	if len(leftovers) > 0 {
+		note += fmt.Sprintf("Proofs left %s behind. ", plural(len(leftovers), "process", "processes"))
+	}
+	u.para("", note+fmt.Sprintf("Wall time %.2f s.", wall.Seconds()))
 	if contradicted > 0 || len(leftovers) > 0 {
 		return exitFailed
 	}

@@ -27,7 +27,7 @@ func cmdShow(u *ui, args []string) int {
 		return *status
 	}
 	if len(words) == 0 {
-		fmt.Fprintf(u.err, "procbugs show: which entry? procbugs list shows them all\n\n%s", showHelp)
+		u.errorf("procbugs show: which entry? procbugs list shows them all\n\n%s", showHelp)
 		return exitUsage
 	}
 	entries, err := resolve(words)
@@ -41,7 +41,7 @@ func cmdShow(u *ui, args []string) int {
 			u.println(u.paint(dim, strings.Repeat("─", width)))
 		}
 		if err := show(u, e); err != nil {
-			fmt.Fprintf(u.err, "procbugs show: %s: %v\n", e.ID, err)
+			u.errorf("procbugs show: %s: %v\n", e.ID, err)
 			code = exitFailed
 		}
 	}

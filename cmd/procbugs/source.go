@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/printer"
 	"go/token"
 	"io/fs"
 	"strings"
@@ -67,14 +68,45 @@ func entryCode(e catalog.Entry, file string, withDoc bool) (code, error) {
 		return code{}, err
 	}
 	path := e.Topic() + "/" + file
-	m, err := findMethod(src, path, e.Func)
+	if !withDoc {
+		return bareMethod(src, path, e.Func)
+	}
+	return methodCode(src, path, e.Func)
+}
+
+// methodCode is a method of a source file with its doc comment.
+func methodCode(src []byte, path, name string) (code, error) {
+	m, err := findMethod(src, path, name)
 	if err != nil {
 		return code{}, err
 	}
-	if withDoc {
-		return code{File: path, Line: m.Line, Text: string(src[m.Start:m.End])}, nil
+	return code{File: path, Line: m.Line, Text: string(src[m.Start:m.End])}, nil
+}
+
+// bareMethod is a method as a question shows it: without any comment,
+// which could say which file it comes from or what goes wrong, and with
+// its receiver, Broken or Fixed, renamed Code.
+func bareMethod(src []byte, path, name string) (code, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, 0) // no comments
+	if err != nil {
+		return code{}, err
 	}
-	return code{File: path, Line: m.FuncLine, Text: string(src[m.FuncStart:m.End])}, nil
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv == nil || fn.Name.Name != name || fn.Body == nil {
+			continue
+		}
+		for _, field := range fn.Recv.List {
+			field.Type = &ast.Ident{NamePos: field.Type.Pos(), Name: "Code"}
+		}
+		var b strings.Builder
+		if err := printer.Fprint(&b, fset, fn); err != nil {
+			return code{}, err
+		}
+		return code{File: path, Line: fset.Position(fn.Pos()).Line, Text: b.String()}, nil
+	}
+	return code{}, fmt.Errorf("%s: no method %s", path, name)
 }
 
 // lines splits text into lines, tabs shown as four spaces so that the

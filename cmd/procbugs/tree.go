@@ -1,15 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"procbugs/helpers/childproc"
+	"procbugs/helpers/procfs"
+	"procbugs/helpers/role"
 )
 
 // A node is one process of a tree read from /proc.
@@ -21,97 +22,150 @@ type node struct {
 	Kids       []*node
 }
 
-// snapshot reads the tree of processes below pid, with wait channels.
-func snapshot(pid int) []*node {
-	t := shape(pid)
-	fill(t)
-	return t
+// A picture is the processes of one proof's child at one moment of the
+// proof: the child and everything below it, and what its scenario started
+// that is no longer below it (re-parented orphans, members of its group).
+type picture struct {
+	Moment string // childproc.Evidence, Stopping, Ended or LeftBehind
+	Child  int    // the child's pid
+	Nodes  []*node
 }
 
-// shape reads the tree below pid without the wait channels, which cost a
-// read per thread of every process: pids, groups, states and roles.
-func shape(pid int) []*node {
-	var out []*node
-	for _, kid := range childproc.Children(pid) {
-		state := childproc.State(kid)
-		// A process forked but not yet exec'd is the parent's copy on its
-		// way to becoming something else, or Go's own check of
-		// clone(CLONE_PIDFD) ($GOROOT/src/syscall/exec_linux.go): not a
-		// process of the scenario.
-		if state == 0 || !childproc.Execed(kid) {
+// capture reads the picture of p's processes as they stand now. It runs
+// inside the proof, at the moment the proof takes its evidence, so the
+// picture is of that moment and no other.
+//
+// names holds what the proof's earlier moments learnt of each process, so
+// that a process which has since become a zombie, whose environment can no
+// longer be read, keeps its name.
+func capture(moment string, p *childproc.Proc, names map[int]string) picture {
+	pic := picture{Moment: moment, Child: p.Pid}
+	seen := map[int]bool{}
+	r := reader{seen: seen, names: names, announced: announced(p.Events())}
+	if n := r.read(p.Pid); n != nil {
+		pic.Nodes = append(pic.Nodes, n)
+	}
+	// What left the child's tree: members of its group and processes the
+	// scenario announced (role.EmitPID) or an earlier moment saw, which
+	// live on elsewhere. An orphan is re-parented to this process, a child
+	// subreaper, so the group's members are looked for among its children
+	// only, not among every process below it.
+	self := os.Getpid()
+	var others []int
+	for _, kid := range procfs.Children(self) {
+		if kid != p.Pid && procfs.Group(kid) == p.Pid {
+			others = append(others, kid)
+		}
+	}
+	for pid := range r.announced {
+		others = append(others, pid)
+	}
+	for pid := range names {
+		others = append(others, pid)
+	}
+	slices.Sort(others)
+	for _, pid := range slices.Compact(others) {
+		if seen[pid] || !procfs.Alive(pid) {
 			continue
 		}
-		n := &node{Pid: kid, Group: childproc.Group(kid), State: state, Label: label(kid)}
-		if state != 'Z' {
-			n.Kids = shape(kid)
+		if parent := procfs.Parent(pid); parent != self && !seen[parent] {
+			continue // below a process that is already drawn, or not this proof's
 		}
-		out = append(out, n)
+		if n := r.read(pid); n != nil {
+			pic.Nodes = append(pic.Nodes, n)
+		}
+	}
+	return pic
+}
+
+// announced are the processes a child reported with role.EmitPID, "name
+// pid=N", by pid.
+func announced(events []string) map[int]string {
+	out := map[int]string{}
+	for _, e := range events {
+		if i := strings.LastIndex(e, " pid="); i >= 0 {
+			if pid, err := strconv.Atoi(e[i+len(" pid="):]); err == nil && pid > 1 {
+				out[pid] = e[:i]
+			}
+		}
 	}
 	return out
 }
 
-// fill reads the wait channel of every sleeping process of a tree.
-func fill(nodes []*node) {
-	for _, n := range nodes {
-		if n.State == 'S' || n.State == 'D' {
-			n.Wchan = wchan(n.Pid)
-		}
-		fill(n.Kids)
-	}
+// A reader reads the processes of one picture.
+type reader struct {
+	seen      map[int]bool   // pids already in the picture
+	names     map[int]string // labels learnt at earlier moments
+	announced map[int]string // names the child gave its processes
 }
 
-// sameShape reports whether two trees hold the same processes in the same
-// states.
-func sameShape(a, b []*node) bool {
-	if len(a) != len(b) {
-		return false
+// read reads one process and the tree below it.
+func (r reader) read(pid int) *node {
+	st, err := procfs.ReadStat(pid)
+	if err != nil || r.seen[pid] {
+		return nil
 	}
-	for i := range a {
-		if a[i].Pid != b[i].Pid || a[i].State != b[i].State || !sameShape(a[i].Kids, b[i].Kids) {
-			return false
+	r.seen[pid] = true
+	n := &node{Pid: pid, Group: st.Group, State: st.State, Label: r.label(pid)}
+	// The state in stat is the main thread's; the call a process is stuck
+	// in may be on another thread, while the main thread runs the
+	// scheduler. A thread asleep in a telling kernel function is what the
+	// process is doing.
+	if st.State != 'Z' {
+		if n.Wchan = wchan(pid); n.Wchan != "" && n.State == 'R' {
+			n.State = 'S'
 		}
 	}
-	return true
-}
-
-// score ranks a picture of a tree: the more live processes the better,
-// and among those, the more that sleep somewhere telling (a writer on a
-// full pipe rather than one still busy writing).
-func score(nodes []*node) int {
-	n := 0
-	for _, x := range nodes {
-		if x.State != 'Z' {
-			n += 100
+	if st.State == 'Z' {
+		return n
+	}
+	for _, kid := range procfs.Children(pid) {
+		// A process forked but not yet exec'd is the parent's copy on its
+		// way to becoming something else, or Go's own check of
+		// clone(CLONE_PIDFD) ($GOROOT/src/syscall/exec_linux.go): not a
+		// process of the scenario.
+		if procfs.State(kid) != 'Z' && !procfs.Execed(kid) {
+			continue
 		}
-		if x.Wchan != "" {
-			n++
+		if k := r.read(kid); k != nil {
+			n.Kids = append(n.Kids, k)
 		}
-		n += score(x.Kids)
 	}
 	return n
 }
 
-// label names a process by the role it was started as: the binary runs
-// every role, so its command name alone says nothing.
-func label(pid int) string {
-	if role, ok := roleOf(pid); ok {
-		return role
+// label names a process by the role it was started as, or the name its
+// parent announced it by where that says more: one program runs every
+// role, so its command name alone says nothing.
+func (r reader) label(pid int) string {
+	if l, ok := r.names[pid]; ok {
+		return l
 	}
-	return childproc.Comm(pid)
+	l, ok := roleOf(pid)
+	name := r.announced[pid]
+	switch {
+	case name != "" && (!ok || path.Base(l) != name):
+		// The name the proof's log calls it by: a worker that runs the
+		// leader's program is a worker.
+		l = name
+	case !ok:
+		// No name to learn: a zombie's environment reads empty, and so
+		// does that of a process caught inside execve, before the kernel
+		// has set up its new stack. A later moment may read it.
+		return procfs.Comm(pid)
+	}
+	if procfs.State(pid) != 'Z' {
+		r.names[pid] = l
+	}
+	return l
 }
 
-// roleOf reads the role a process runs from the environment it was started
-// with, which /proc/pid/environ keeps even after the child unsets it. Just
-// after execve the new environment may not be in place yet; ok is false
-// then, as for a process that runs no role.
-func roleOf(pid int) (role string, ok bool) {
-	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
-	if err != nil {
-		return "", false
-	}
-	for _, kv := range bytes.Split(env, []byte{0}) {
-		if r, found := bytes.CutPrefix(kv, []byte("PROCBUGS_ROLE=")); found {
-			return string(r), true
+// roleOf is the role a process runs, from the environment it was started
+// with, which /proc/pid/environ keeps even after the child unsets it.
+func roleOf(pid int) (string, bool) {
+	for _, kv := range procfs.Environ(pid) {
+		if r, ok := strings.CutPrefix(kv, role.Env+"="); ok {
+			return r, true
 		}
 	}
 	return "", false
@@ -121,7 +175,7 @@ func roleOf(pid int) (role string, ok bool) {
 // thread sleeps in something other than the Go scheduler's own futexes and
 // pollers, which every Go process has.
 func wchan(pid int) string {
-	for _, w := range childproc.WaitChannels(pid) {
+	for _, w := range procfs.WaitChannels(pid) {
 		switch {
 		case w == "0", w == "", strings.Contains(w, "futex"), strings.Contains(w, "poll"),
 			strings.Contains(w, "nanosleep"):
@@ -132,68 +186,22 @@ func wchan(pid int) string {
 	return ""
 }
 
-// A sampler reads the tree below this process while a proof runs and keeps
-// the fullest picture: the last one with the best score. It only watches;
-// nothing waits on it.
-type sampler struct {
-	mu   sync.Mutex
-	best []*node
-	stop chan struct{}
-	done chan struct{}
-}
-
-const (
-	sampleFast = 4 * time.Millisecond
-	sampleSlow = 32 * time.Millisecond
-)
-
-func startSampler() *sampler {
-	s := &sampler{stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		self := os.Getpid()
-		var last []*node // the last tree read, with its wait channels
-		every := sampleFast
-		timer := time.NewTimer(every)
-		defer timer.Stop()
-		for {
-			// Look often while the tree changes and ever less often while
-			// it stays the same: reading /proc all the time would cost the
-			// proofs a good part of a core (reaping a process walks the
-			// /proc entries a reader keeps alive).
-			t := shape(self)
-			if sameShape(t, last) {
-				every = min(2*every, sampleSlow)
-			} else {
-				every = sampleFast
-			}
-			fill(t)
-			last = t
-			s.mu.Lock()
-			if c := score(t); c > 0 && c >= score(s.best) {
-				s.best = t
-			}
-			s.mu.Unlock()
-			timer.Reset(every)
-			select {
-			case <-s.stop:
-				return
-			case <-timer.C:
-			}
+// count is how many processes a forest holds, and how many are zombies.
+func count(nodes []*node) (all, zombies int) {
+	for _, n := range nodes {
+		all++
+		if n.State == 'Z' {
+			zombies++
 		}
-	}()
-	return s
+		a, z := count(n.Kids)
+		all, zombies = all+a, zombies+z
+	}
+	return all, zombies
 }
 
-// finish stops sampling and returns the fullest tree seen.
-func (s *sampler) finish() []*node {
-	close(s.stop)
-	<-s.done
-	return s.best
-}
-
-// drawTree prints a tree in the manner of pstree, one process a line, with
-// its pid, group, state and wait channel.
+// drawTree prints a forest in the manner of pstree, one process a line,
+// with its pid, group, state and wait channel, below the procbugs process
+// that started it.
 func (u *ui) drawTree(indent string, nodes []*node) {
 	u.printf("%sprocbugs(%d)\n", indent, os.Getpid())
 	u.drawKids(indent, nodes)
@@ -209,7 +217,18 @@ func (u *ui) drawKids(indent string, nodes []*node) {
 		if n.Wchan != "" {
 			line += " in " + n.Wchan
 		}
-		u.printf("%s%s%s\n", indent, branch, clip(line, width-len([]rune(indent))-3))
+		// A long line goes on below itself, the branches kept.
+		below := "   "
+		if len(n.Kids) > 0 {
+			below = "│  "
+		}
+		for j, l := range wrap(line, max(width-len([]rune(indent))-3, 20)) {
+			if j == 0 {
+				u.printf("%s%s%s\n", indent, branch, l)
+			} else {
+				u.printf("%s%s%s%s\n", indent, more, below, l)
+			}
+		}
 		u.drawKids(indent+more, n.Kids)
 	}
 }

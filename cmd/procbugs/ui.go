@@ -95,12 +95,12 @@ func (u *ui) clearStatus() {
 }
 
 // wrap breaks text into lines of at most n columns, at spaces. A word
-// longer than n gets a line of its own.
+// longer than n gets a line of its own. Colour escapes take no column.
 func wrap(text string, n int) []string {
 	var lines []string
 	var line strings.Builder
 	for _, w := range strings.Fields(text) {
-		if line.Len() > 0 && utf8.RuneCountInString(line.String())+1+utf8.RuneCountInString(w) > n {
+		if line.Len() > 0 && visible(line.String())+1+visible(w) > n {
 			lines = append(lines, line.String())
 			line.Reset()
 		}
@@ -113,6 +113,24 @@ func wrap(text string, n int) []string {
 		lines = append(lines, line.String())
 	}
 	return lines
+}
+
+// visible is how many columns s takes on a terminal: its runes, less the
+// colour escapes paint adds.
+func visible(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			if j := strings.IndexByte(s[i:], 'm'); j >= 0 {
+				i += j + 1
+				continue
+			}
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return n
 }
 
 // clip shortens s to n columns, marking the cut.
@@ -130,4 +148,118 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// to is the same ui writing to w: a narration is written to a buffer
+// first, and printed once the entries before it are.
+func (u *ui) to(w io.Writer) *ui {
+	c := *u
+	c.out = w
+	return &c
+}
+
+// text prints a proof's log line, which may hold several lines: prose is
+// wrapped after indent, and a markdown table is drawn as a table that fits
+// the width.
+func (u *ui) text(indent, s string) {
+	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := 0; i < len(ls); i++ {
+		if isTableRow(ls[i]) {
+			j := i
+			for j < len(ls) && isTableRow(ls[j]) {
+				j++
+			}
+			for _, l := range table(ls[i:j], width-len(indent)) {
+				u.printf("%s%s\n", indent, l)
+			}
+			i = j - 1
+			continue
+		}
+		u.para(indent, ls[i])
+	}
+}
+
+// explained prints a proof's failure in plain words (see explain), every
+// line wrapped within the width and none cut: a value wraps under itself.
+func (u *ui) explained(indent, failure string) {
+	for _, l := range explain(failure) {
+		hang := len(l) - len(strings.TrimLeft(l, " "))
+		for _, label := range []string{"expected: ", "observed: ", "expected anything but: "} {
+			if strings.HasPrefix(l, label) {
+				hang = len(label)
+			}
+		}
+		pad := indent + strings.Repeat(" ", hang)
+		for i, w := range wrapHard(strings.TrimLeft(l, " "), width-len(pad)) {
+			if i == 0 {
+				u.printf("%s%s%s\n", indent, strings.Repeat(" ", len(l)-len(strings.TrimLeft(l, " "))), w)
+				continue
+			}
+			u.printf("%s%s\n", pad, w)
+		}
+	}
+}
+
+// code prints source code after indent, tabs as four spaces, a line
+// longer than the width wrapped (see codeLines).
+func (u *ui) code(indent, text string) {
+	for _, l := range lines(strings.TrimRight(text, "\n")) {
+		for _, w := range codeLines(l, width-len(indent)) {
+			u.printf("%s%s\n", indent, w)
+		}
+	}
+}
+
+// codeLines breaks a line of code that is wider than n columns: at the
+// last space that fits, or anywhere in a long word. Each continuation is
+// indented one step more than the line and marked with ↪.
+func codeLines(l string, n int) []string {
+	if utf8.RuneCountInString(l) <= n {
+		return []string{l}
+	}
+	lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
+	cont := lead + "    ↪ "
+	if utf8.RuneCountInString(cont) > n/2 {
+		cont = "↪ "
+	}
+	var out []string
+	r := []rune(l)
+	floor := len(lead) + 1 // never break inside the indentation or the mark
+	for len(r) > n {
+		cut := n
+		for i := n; i > floor; i-- {
+			if r[i-1] == ' ' {
+				cut = i
+				break
+			}
+		}
+		out = append(out, strings.TrimRight(string(r[:cut]), " "))
+		r = append([]rune(cont), []rune(strings.TrimLeft(string(r[cut:]), " "))...)
+		floor = utf8.RuneCountInString(cont) + 1
+	}
+	return append(out, string(r))
+}
+
+// errorf writes a message on standard error, a line longer than the
+// width wrapped under itself.
+func (u *ui) errorf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	var b strings.Builder
+	for i, l := range strings.Split(msg, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if visible(l) <= width {
+			b.WriteString(l)
+			continue
+		}
+		lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
+		for j, w := range wrapHard(l, width-len(lead)-2) {
+			if j > 0 {
+				b.WriteString("\n" + lead + "  ")
+			}
+			b.WriteString(w)
+		}
+	}
+	fmt.Fprint(u.err, b.String())
 }

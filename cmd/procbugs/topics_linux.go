@@ -1,0 +1,6 @@
+package main
+
+// The topics whose records build on Linux alone.
+import (
+	_ "procbugs/pgroups/proofs"
+)
