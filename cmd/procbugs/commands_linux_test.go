@@ -338,8 +338,8 @@ func pipesAbout(t *testing.T, fn string) []string {
 }
 
 func exerciseOnce(t *testing.T, c cli) {
-	e := stableEntry(t)
-	ids := pipesAbout(t, e.Func)
+	e := lookup(t, failsFast)
+	ids := []string{e.ID}
 	dir := scratch(t, c.dir)
 	x := cli{bin: c.bin, dir: dir}
 	res := x.run(t, "", nil, append([]string{"exercise", "--once"}, ids...)...)

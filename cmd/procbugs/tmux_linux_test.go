@@ -240,7 +240,7 @@ func exerciseResetInTerminal(t *testing.T, c cli) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed")
 	}
-	e := stableEntry(t)
+	e := lookup(t, failsFast)
 	dir := scratch(t, c.dir)
 	term := newTerminal(t)
 	// -trimpath: the build cache then leaves the directory out of its keys
