@@ -49,10 +49,10 @@ var BlockBuffered = catalog.Entry{
     participant P as parent
     participant F as tr (filter)
     P->>F: is anyone there?
-    F->>F: IS ANYONE THERE? kept in its stdio buffer
-    Note over P: reads stdout: nothing comes
-    Note over F: reads stdin: waits for more
-    Note over P,F: fixed: stdbuf -oL, tr writes at the newline`,
+    F->>F: keeps IS ANYONE THERE? in its buffer
+    Note over P: gets nothing
+    Note over F: waits for input
+    F-->>P: fixed, under stdbuf -oL: the answer at once`,
 }
 
 func needStdbuf(t childproc.T, r role.Role) {
