@@ -51,8 +51,12 @@ cross:
 	GOOS=windows scripts/vet ./...
 	GOOS=freebsd scripts/vet ./...
 
+# The four speed figures, each beside floors timed in the same run.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 50x ./...
+	$(GO) test -run '^$$' -bench . -benchtime 50x ./helpers/childproc ./pipes
+	$(GO) test -run '^$$' -bench RunAll -benchtime 5x ./cmd/procbugs
+	$(GO) test ./... >/dev/null
+	$(GO) test -count=1 -json ./... | $(GO) run ./helpers/internal/suitetime
 
 # A workshop: make exercise T=pipes
 exercise:
