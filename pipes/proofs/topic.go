@@ -1,8 +1,5 @@
 //go:build unix
 
-// Package proofs holds the pipes topic's records and the proofs that
-// watch its children. The lesson's code is in the parent folder; the
-// tests that run these proofs are ../pipes_test.go.
 package proofs
 
 import (

@@ -1,9 +1,5 @@
 //go:build unix
 
-// Package proofs holds the termination topic's records, the proofs that
-// watch its children, and the expected rows of its table. The lesson's
-// code is in the parent folder; the tests that run these proofs are
-// ../termination_test.go, ../table_test.go and ../claims_test.go.
 package proofs
 
 import (
