@@ -39,7 +39,8 @@ Keys:
 
 A proof that cannot run here (it needs root, cgo or a program that is
 missing) is shown as "cannot be checked here", never as fixed. Without a
-terminal on standard input the watch ends when the input does.
+terminal on standard input the watch ends when the input does, with the
+exit status of --once.
 
 It needs Linux, the source tree (run it inside a clone) and the go
 command: every check builds the child program from your broken.go.
