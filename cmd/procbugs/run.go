@@ -302,7 +302,7 @@ func (u *ui) summary(runs []entryRun, leftovers []string, wall time.Duration) in
 	if len(leftovers) > 0 {
 		note += fmt.Sprintf("Proofs left %s behind. ", plural(len(leftovers), "process", "processes"))
 	}
-	u.para("", note+fmt.Sprintf("Wall time %.2f s.", wall.Seconds()))
+	u.para("", note+fmt.Sprintf("Wall time %.2fs.", wall.Seconds()))
 	if contradicted > 0 || len(leftovers) > 0 {
 		return exitFailed
 	}
