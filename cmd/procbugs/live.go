@@ -78,12 +78,17 @@ func (l *live) close() { signal.Stop(l.sigs) }
 // compiler works is left to its proof, which says that it cannot run
 // here.
 func (l *live) prepare(entries []catalog.Entry) error {
-	type build struct{ cgo, race bool }
+	// One program per lesson package and kind of build: a role runs in
+	// the program of its own package.
+	type build struct {
+		pkg       string
+		cgo, race bool
+	}
 	kinds := map[build]role.Role{}
 	for _, e := range entries {
 		for _, r := range []role.Role{e.Roles.Broken, e.Roles.Fixed} {
 			if d, ok := role.Lookup(r.Name()); ok {
-				k := build{d.Cgo || d.Race, d.Race}
+				k := build{d.Pkg, d.Cgo || d.Race, d.Race}
 				if _, seen := kinds[k]; !seen {
 					kinds[k] = r
 				}
@@ -93,11 +98,14 @@ func (l *live) prepare(entries []catalog.Entry) error {
 	l.u.status("Building the child program from the source tree…")
 	defer l.u.clearStatus()
 	var wg sync.WaitGroup
+	var mu sync.Mutex
 	var plain error
 	for k, r := range kinds {
 		wg.Go(func() {
-			if _, err := childproc.Program(r); err != nil && k == (build{}) {
-				plain = err
+			if _, err := childproc.Program(r); err != nil && !k.cgo {
+				mu.Lock()
+				plain = errors.Join(plain, err)
+				mu.Unlock()
 			}
 		})
 	}

@@ -78,14 +78,12 @@ func Program(r role.Role) (string, error) {
 }
 
 // program returns the child program that runs def, building it if needed.
+// It links def's package alone, and so whatever that package imports: a
+// role can start only the roles its package can name. A program that
+// linked every lesson of the process would be several times larger, and
+// a Go program's start-up grows with its size.
 func program(def role.Def) (string, error) {
-	var pkgs []string
-	for _, d := range role.Defs() {
-		if !slices.Contains(pkgs, d.Pkg) {
-			pkgs = append(pkgs, d.Pkg)
-		}
-	}
-	slices.Sort(pkgs)
+	pkgs := []string{def.Pkg}
 	key := programKey{build: build{cgo: def.Cgo || def.Race, race: def.Race}, pkgs: strings.Join(pkgs, " ")}
 	programsMu.Lock()
 	b, ok := programs[key]
