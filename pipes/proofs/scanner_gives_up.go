@@ -61,14 +61,9 @@ var ScannerGivesUp = catalog.Entry{
 // logger has exited. The parent in do_wait while the logger sleeps on its
 // full pipe is an order it never has.
 func proveScannerLeavesWriterBlocked(t childproc.T, r role.Role) {
-	p := childproc.Start(t, r)
-	logger := p.AwaitChild(t)
-	p.Until(t, "the parent waits while the logger blocks on the pipe", func() bool {
-		return procfs.SleepsIn(p.Pid, procfs.DoWait) && procfs.SleepsIn(logger, procfs.PipeWrite)
-	})
+	p, logger, wchan := parentWaitsWhile(t, r, "the parent waits while the logger blocks on the pipe", procfs.PipeWrite)
 	queued, err := procfs.PipeQueued(logger, 1)
 	require.NoError(t, err)
-	wchan := procfs.SleepingIn(logger, procfs.PipeWrite)
 	res := p.Stop(t)
 	assert.Positive(t, queued, "the logger's output waits unread")
 	assert.NotEmpty(t, res.Blocked("", "os/exec.(*Cmd).Wait"), "the parent is in Wait")

@@ -53,14 +53,9 @@ var StdinNeverClosed = catalog.Entry{
 // in do_wait, and after that the counter seen asleep in pipe_read, means
 // the write end was never closed.
 func proveWaitsForEOF(t childproc.T, r role.Role) {
-	p := childproc.Start(t, r)
-	counter := p.AwaitChild(t)
-	p.Until(t, "the parent waits and, after that, the counter blocks reading stdin", func() bool {
-		return procfs.SleepsIn(p.Pid, procfs.DoWait) && procfs.SleepsIn(counter, procfs.PipeRead)
-	})
+	p, counter, where := parentWaitsWhile(t, r, "the parent waits and, after that, the counter blocks reading stdin", procfs.PipeRead)
 	queued, err := procfs.PipeQueued(counter, 0)
 	require.NoError(t, err)
-	where := procfs.SleepingIn(counter, procfs.PipeRead)
 	res := p.Stop(t)
 	assert.Zero(t, queued, "the counter has read everything that was written")
 	assert.NotEmpty(t, res.Blocked("", "os/exec.(*Cmd).Wait"), "the parent is in Wait")

@@ -56,16 +56,11 @@ var WaitBeforeRead = catalog.Entry{
 // a parent in do_wait while the writer sleeps on a full pipe is the bug
 // and nothing else.
 func proveWaitBeforeReadHangs(t childproc.T, r role.Role) {
-	p := childproc.Start(t, r)
-	writer := p.AwaitChild(t)
-	p.Until(t, "the parent waits while the writer blocks on the pipe", func() bool {
-		return procfs.SleepsIn(p.Pid, procfs.DoWait) && procfs.SleepsIn(writer, procfs.PipeWrite)
-	})
+	p, writer, wchan := parentWaitsWhile(t, r, "the parent waits while the writer blocks on the pipe", procfs.PipeWrite)
 	queued, err := procfs.PipeQueued(writer, 1)
 	require.NoError(t, err)
 	capacity, err := procfs.PipeCapacity(writer, 1)
 	require.NoError(t, err)
-	wchan := procfs.SleepingIn(writer, procfs.PipeWrite)
 	res := p.Stop(t)
 	assert.Equal(t, capacity, queued, "the pipe is full")
 	assert.NotEmpty(t, res.Blocked("", "os/exec.(*Cmd).Wait"), "the child is still inside Wait")
