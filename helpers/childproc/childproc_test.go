@@ -71,6 +71,27 @@ func TestTimeBound(t *testing.T) {
 	})
 }
 
+func TestStuckWhen(t *testing.T) {
+	idle := func(p *Proc) bool { return procfs.Idle(p.Pid) }
+	t.Run("a child that reaches the stuck state fails at once, with the state named", func(t *testing.T) {
+		rec := Record("stuck", func(ft T) {
+			Finish(ft, selftest.Hang, StuckWhen("it sleeps, and nothing will wake it", idle))
+		})
+		require.Len(t, rec.Errors(), 1)
+		assert.Contains(t, rec.Errors()[0], "selftest/hang is stuck: it sleeps, and nothing will wake it. The proof stopped it")
+		assert.Contains(t, rec.Errors()[0], "role.BlockForever", "the failure carries the child's stacks")
+		assert.NotContains(t, rec.Errors()[0], "time bound", "the child was stopped on its state, not at its bound")
+		t.Logf("reported: %s", firstLine(rec.Errors()[0]))
+	})
+	t.Run("a child that finishes is waited for as usual", func(t *testing.T) {
+		rec := Record("finishes", func(ft T) {
+			res := Finish(ft, selftest.ReadyThenExit, StuckWhen("it never gets here", func(*Proc) bool { return false }))
+			assert.Equal(ft, 0, res.ExitCode)
+		})
+		assert.Empty(t, rec.Errors())
+	})
+}
+
 func TestProofMustEndItsChild(t *testing.T) {
 	t.Run("a child the proof neither waited for nor stopped fails the test", func(t *testing.T) {
 		rec := Record("forgot", func(ft T) { Start(ft, selftest.ReadyThenExit).WaitReady(ft) })

@@ -32,6 +32,7 @@ type config struct {
 	extra   []*os.File
 	attr    func(*syscall.SysProcAttr)
 	dir     string
+	stuck   *stuckState
 }
 
 // An Option changes how Start launches a child.
@@ -62,6 +63,23 @@ func Dir(dir string) Option { return func(c *config) { c.dir = dir } }
 // namespaces, a session). The harness still makes the child lead its own
 // group, unless the test asks for a new session, which is a new group too.
 func Attr(f func(*syscall.SysProcAttr)) Option { return func(c *config) { c.attr = f } }
+
+// StuckWhen names a state that the child of a proof that expects it to
+// finish can never leave by itself: the order of a deadlock, read from
+// /proc. Wait then watches for it, and once it holds, stops the child and
+// fails the test with what was seen. Code that deadlocks (a learner's
+// attempt in the exercise, the broken half under a negative control)
+// fails at once, with the reason, instead of at the child's time bound.
+// stuck must be a state the code that finishes never passes through, and
+// be cheap and free of side effects.
+func StuckWhen(what string, stuck func(p *Proc) bool) Option {
+	return func(c *config) { c.stuck = &stuckState{what, stuck} }
+}
+
+type stuckState struct {
+	what  string
+	holds func(p *Proc) bool
+}
 
 // bound is the child's time bound: the proof's, or the test's deadline,
 // whichever comes first.

@@ -34,6 +34,21 @@ func (p *Proc) Until(t T, what string, cond func() bool) {
 	witness(t, Evidence, p)
 }
 
+// becameStuck watches, until the child ends, for the state StuckWhen
+// named, and reports whether it held.
+func (p *Proc) becameStuck() bool {
+	for pause := firstPoll; ; pause = min(2*pause, maxPoll) {
+		select {
+		case <-p.done:
+			return false
+		case <-time.After(pause):
+			if p.stuck.holds(p) {
+				return true
+			}
+		}
+	}
+}
+
 // The moments a Witness is told of.
 const (
 	Evidence   = "evidence"    // Until's condition held

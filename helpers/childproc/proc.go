@@ -29,6 +29,7 @@ type Proc struct {
 	events         *Feed
 	done           chan struct{} // closed once the child has exited and been reaped
 	timer          *time.Timer
+	stuck          *stuckState
 
 	// reapMu is held while the child is reaped, and while its group is
 	// signalled through kill(-pgid): until it is reaped, the child's pid
@@ -85,7 +86,7 @@ func Run(t T, r role.Role, opts ...Option) Result {
 // launch starts the child. Until its role begins, it is bounded only by
 // startup, the test's deadline; from then on by limit.
 func launch(exe string, r role.Role, cfg config, limit, startup time.Duration) (*Proc, error) {
-	p := &Proc{role: r, bound: limit, deadline: startup, done: make(chan struct{})}
+	p := &Proc{role: r, bound: limit, deadline: startup, done: make(chan struct{}), stuck: cfg.stuck}
 	var err error
 	if p.stdout, err = tempFile("stdout"); err != nil {
 		return nil, err
@@ -254,6 +255,10 @@ func (p *Proc) AwaitPID(t T, name string) int {
 // harness, and nothing it did after that is evidence.
 func (p *Proc) Wait(t T) Result {
 	t.Helper()
+	if p.stuck != nil && p.becameStuck() {
+		res := p.Stop(t)
+		t.Fatalf("%s is stuck: %s. The proof stopped it: it would never have finished\n%s", p.role, p.stuck.what, res.Stacks)
+	}
 	<-p.done
 	p.mu.Lock()
 	p.waited = true

@@ -21,3 +21,21 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 	})
 	return p, child, procfs.SleepingIn(child, wchan)
 }
+
+// neverWhile is that order as a state the fixed half's child must never
+// reach: code that deadlocks there (a learner's attempt, or the broken
+// half under a negative control) fails as soon as it is seen, with the
+// reason, not at the child's time bound.
+func neverWhile(what string, wchan []string) childproc.Option {
+	return childproc.StuckWhen(what, func(p *childproc.Proc) bool {
+		if !procfs.SleepsIn(p.Pid, procfs.DoWait) {
+			return false
+		}
+		for _, child := range procfs.Children(p.Pid) {
+			if procfs.SleepsIn(child, wchan) {
+				return true
+			}
+		}
+		return false
+	})
+}
