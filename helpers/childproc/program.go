@@ -169,7 +169,11 @@ func buildProgram(mainSrc string, pkgs []string, how build) (string, error) {
 	}
 
 	tmp := fmt.Sprintf("%s.tmp%d", out, os.Getpid())
-	args := []string{"build", "-buildvcs=false", "-overlay", overlayFile, "-o", tmp}
+	// -trimpath leaves the source tree's directory out of the build
+	// cache's keys (buildActionID in $GOROOT/src/cmd/go/internal/work/
+	// exec.go): a copy of the tree, such as an exercise's scratch copy,
+	// then compiles only the packages whose source differs.
+	args := []string{"build", "-trimpath", "-buildvcs=false", "-overlay", overlayFile, "-o", tmp}
 	if how.race {
 		args = append(args, "-race")
 	}
