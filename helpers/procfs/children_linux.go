@@ -1,7 +1,6 @@
 package procfs
 
 import (
-	"os"
 	"strconv"
 	"strings"
 )
@@ -11,7 +10,7 @@ import (
 func Children(pid int) []int {
 	var out []int
 	for _, tid := range Threads(pid) {
-		b, err := os.ReadFile(dir(pid) + "/task/" + strconv.Itoa(tid) + "/children")
+		b, err := readFile(dir(pid) + "/task/" + strconv.Itoa(tid) + "/children")
 		if err != nil {
 			continue
 		}

@@ -1,7 +1,6 @@
 package procfs
 
 import (
-	"os"
 	"strings"
 )
 
@@ -10,7 +9,7 @@ import (
 // included, whatever the program has made of them since. It is nil for a
 // process that has gone or that this process may not inspect.
 func Environ(pid int) []string {
-	b, err := os.ReadFile(dir(pid) + "/environ")
+	b, err := readFile(dir(pid) + "/environ")
 	if err != nil || len(b) == 0 {
 		return nil
 	}

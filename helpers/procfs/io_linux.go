@@ -1,7 +1,6 @@
 package procfs
 
 import (
-	"os"
 	"strconv"
 	"strings"
 )
@@ -15,7 +14,7 @@ type IO struct{ Read, Written int64 }
 
 // ReadIO reads /proc/pid/io (rchar, wchar); zero if it cannot.
 func ReadIO(pid int) IO {
-	b, err := os.ReadFile(dir(pid) + "/io")
+	b, err := readFile(dir(pid) + "/io")
 	if err != nil {
 		return IO{}
 	}

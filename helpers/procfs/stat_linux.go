@@ -1,7 +1,6 @@
 package procfs
 
 import (
-	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,7 +29,7 @@ type Stat struct {
 func ReadStat(pid int) (Stat, error) { return readStat(dir(pid) + "/stat") }
 
 func readStat(path string) (Stat, error) {
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if err != nil {
 		return Stat{}, err
 	}
@@ -104,7 +103,7 @@ func ExitSignal(pid int) syscall.Signal {
 
 // Comm is the process's command name, or "?".
 func Comm(pid int) string {
-	b, err := os.ReadFile(dir(pid) + "/comm")
+	b, err := readFile(dir(pid) + "/comm")
 	if err != nil {
 		return "?"
 	}
@@ -134,26 +133,10 @@ func Idle(pid int) bool {
 		if err != nil || st.State == 'R' {
 			return false
 		}
-		w, err := os.ReadFile(task + "/wchan")
+		w, err := readFile(task + "/wchan")
 		if err != nil || len(w) == 0 || string(w) == "0" {
 			return false
 		}
 	}
 	return len(tids) > 0
-}
-
-func numbers(path string) []int {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	names, _ := f.Readdirnames(-1)
-	var out []int
-	for _, n := range names {
-		if v, err := strconv.Atoi(n); err == nil {
-			out = append(out, v)
-		}
-	}
-	return out
 }

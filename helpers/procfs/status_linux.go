@@ -1,7 +1,6 @@
 package procfs
 
 import (
-	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,7 +17,7 @@ func ThreadStatusField(pid, tid int, key string) string {
 }
 
 func field(path, key string) string {
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if err != nil {
 		return ""
 	}

@@ -1,7 +1,6 @@
 package procfs
 
 import (
-	"os"
 	"strconv"
 	"strings"
 )
@@ -16,7 +15,7 @@ import (
 // and not merely about to make it: the kernel reads the number from the
 // thread's registers while the thread is off its CPU.
 func ThreadSyscall(pid, tid int) int {
-	b, err := os.ReadFile(taskDir(pid, tid) + "/syscall")
+	b, err := readFile(taskDir(pid, tid) + "/syscall")
 	if err != nil {
 		return -1
 	}

@@ -1,7 +1,6 @@
 package procfs
 
 import (
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +16,7 @@ func taskDir(pid, tid int) string { return dir(pid) + "/task/" + strconv.Itoa(ti
 // ThreadChildren lists the children that thread tid of pid forked, from
 // /proc/pid/task/tid/children.
 func ThreadChildren(pid, tid int) []int {
-	b, err := os.ReadFile(taskDir(pid, tid) + "/children")
+	b, err := readFile(taskDir(pid, tid) + "/children")
 	if err != nil {
 		return nil
 	}
@@ -44,7 +43,7 @@ func ForkingThread(pid, child int) int {
 // ThreadWaitChannel is the kernel function thread tid of pid sleeps in,
 // "0" while it runs, or "" if the thread is gone.
 func ThreadWaitChannel(pid, tid int) string {
-	b, err := os.ReadFile(taskDir(pid, tid) + "/wchan")
+	b, err := readFile(taskDir(pid, tid) + "/wchan")
 	if err != nil {
 		return ""
 	}

@@ -1,7 +1,6 @@
 package procfs
 
 import (
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +28,7 @@ var (
 func WaitChannels(pid int) []string {
 	var out []string
 	for _, tid := range Threads(pid) {
-		if b, err := os.ReadFile(dir(pid) + "/task/" + strconv.Itoa(tid) + "/wchan"); err == nil {
+		if b, err := readFile(dir(pid) + "/task/" + strconv.Itoa(tid) + "/wchan"); err == nil {
 			out = append(out, string(b))
 		}
 	}
@@ -59,7 +58,7 @@ func ReadingFrom(pid int) []string {
 	fds := Descriptors(pid)
 	var out []string
 	for _, tid := range Threads(pid) {
-		b, err := os.ReadFile(dir(pid) + "/task/" + strconv.Itoa(tid) + "/syscall")
+		b, err := readFile(dir(pid) + "/task/" + strconv.Itoa(tid) + "/syscall")
 		if err != nil {
 			continue
 		}
