@@ -7,12 +7,20 @@ import (
 
 	"procbugs/helpers/catalog"
 	"procbugs/helpers/childproc"
+	"procbugs/pipes"
 	"procbugs/pipes/proofs"
 )
 
 func TestMain(m *testing.M) { childproc.Main(m, "procbugs/pipes") }
 
 func TestWaitBeforeRead(t *testing.T) { catalog.Prove(t, proofs.WaitBeforeRead) }
+
+// The fixed proof passes cmd.Output(), the other fix the entry names: it
+// sits in Wait while its own goroutine reads, and is never taken for the
+// deadlock.
+func TestWaitBeforeReadAcceptsOutput(t *testing.T) {
+	proofs.WaitBeforeRead.Fixed.Prove(t, pipes.WaitBeforeReadOutput)
+}
 
 func TestReadAfterWait(t *testing.T) { catalog.Prove(t, proofs.ReadAfterWait) }
 

@@ -48,6 +48,15 @@ var WaitBeforeRead = lesson.Pair("wait-before-read", func(c code, _ []string) in
 	return report(len(out), err)
 })
 
+// WaitBeforeReadOutput is the other fix the entry names: cmd.Output(),
+// whose Wait runs while a goroutine of its own reads, so that its writer
+// often sleeps on a full pipe while the parent is in Wait. The fixed
+// proof must pass it too.
+var WaitBeforeReadOutput = lesson.Role("wait-before-read/output", func([]string) int {
+	out, err := exec.Command("head", "-c", strconv.Itoa(OneMiB), "/dev/zero").Output()
+	return report(len(out), err)
+})
+
 // ReadAfterWait collects an output that fits in the pipe.
 var ReadAfterWait = lesson.Pair("read-after-wait", func(c code, _ []string) int {
 	out, err := c.CollectOutput(role.Command(Writer, fmt.Sprintf("stdout:%d", SmallOutput)))

@@ -22,20 +22,33 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 	return p, child, procfs.SleepingIn(child, wchan)
 }
 
-// neverWhile is that order as a state the fixed half's child must never
-// reach: code that deadlocks there (a learner's attempt, or the broken
-// half under a negative control) fails as soon as it is seen, with the
-// reason, not at the child's time bound.
-func neverWhile(what string, wchan []string) childproc.Option {
+// neverStuckWriting is that deadlock as a state that the fixed half's
+// child must never be seen in, so that code which deadlocks there (a
+// learner's attempt in the exercise, or the broken half under a negative
+// control) fails as soon as the state appears, with the reason, rather
+// than at the child's time bound.
+//
+// The state is stricter than the broken proof's evidence, because it must
+// hold for no correct program, not only for the fixed half: cmd.Output()
+// sits in Wait while a goroutine reads, and its writer often sleeps on a
+// full pipe meanwhile. Here the parent is in Wait and every one of its
+// threads is asleep, while a child of it sleeps in pipe_write on a full
+// stdout, and the parent reads not one byte from the first look to the
+// last. A program with a reader cannot be seen so: the write that filled
+// the pipe woke the reader, and a woken thread is awake until it has read
+// (procfs.Idle), which rchar would show.
+func neverStuckWriting(what string) childproc.Option {
 	return childproc.StuckWhen(what, func(p *childproc.Proc) bool {
-		if !procfs.SleepsIn(p.Pid, procfs.DoWait) {
-			return false
-		}
+		before := procfs.ReadIO(p.Pid)
+		writer := 0
 		for _, child := range procfs.Children(p.Pid) {
-			if procfs.SleepsIn(child, wchan) {
-				return true
+			if procfs.SleepsIn(child, procfs.PipeWrite) && full(child, 1) {
+				writer = child
 			}
 		}
-		return false
+		if writer == 0 || before.Read == 0 || !procfs.Idle(p.Pid) || !procfs.SleepsIn(p.Pid, procfs.DoWait) {
+			return false
+		}
+		return procfs.ReadIO(p.Pid).Read == before.Read && procfs.SleepsIn(writer, procfs.PipeWrite)
 	})
 }

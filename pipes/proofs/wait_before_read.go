@@ -71,7 +71,7 @@ func proveWaitBeforeReadHangs(t childproc.T, r role.Role) {
 }
 
 func proveReadsEverything(t childproc.T, r role.Role) {
-	res := childproc.Finish(t, r, neverWhile("the parent waits while the writer blocks on the pipe", procfs.PipeWrite))
+	res := childproc.Finish(t, r, neverStuckWriting("the parent waits while the writer blocks on the full pipe, and nothing reads it"))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("read %d bytes", pipes.OneMiB), res.LastEvent())
 	t.Logf("%s, exit 0 after %v", res.LastEvent(), res.Elapsed.Round(time.Millisecond))
