@@ -58,6 +58,7 @@ func WaitChannels(int) []string                 { return nil }
 func SleepingIn(int, []string) string           { return "" }
 func SleepsIn(int, []string) bool               { return false }
 func ReadingFrom(int) []string                  { return nil }
+func WritingTo(int) []string                    { return nil }
 func Descriptors(int) map[int]string            { return nil }
 func PipeQueued(int, int) (int, error)          { return 0, errNoProc }
 func PipeCapacity(int, int) (int, error)        { return 0, errNoProc }

@@ -54,7 +54,15 @@ func SleepsIn(pid int, fns []string) bool { return SleepingIn(pid, fns) != "" }
 // wait channel alone cannot tell which pipe a thread waits on: os/exec's
 // forkExec, for one, reads a pipe of its own until the new child has
 // exec'd.
-func ReadingFrom(pid int) []string {
+func ReadingFrom(pid int) []string { return inCall(pid, unix.SYS_READ) }
+
+// WritingTo lists what the threads of pid are blocked writing to, for
+// each thread in write(2), as ReadingFrom does for read(2).
+func WritingTo(pid int) []string { return inCall(pid, unix.SYS_WRITE) }
+
+// inCall lists, for each thread of pid inside system call nr, the target
+// of the descriptor it passed as its first argument.
+func inCall(pid int, nr int) []string {
 	fds := Descriptors(pid)
 	var out []string
 	for _, tid := range Threads(pid) {
@@ -63,7 +71,7 @@ func ReadingFrom(pid int) []string {
 			continue
 		}
 		f := strings.Fields(string(b)) // "0 0xe 0x..." or "running"
-		if len(f) < 2 || f[0] != strconv.Itoa(unix.SYS_READ) {
+		if len(f) < 2 || f[0] != strconv.Itoa(nr) {
 			continue
 		}
 		if fd, err := strconv.ParseInt(f[1], 0, 64); err == nil {

@@ -3,6 +3,8 @@
 package proofs
 
 import (
+	"strings"
+
 	"procbugs/helpers/childproc"
 	"procbugs/helpers/procfs"
 	"procbugs/helpers/role"
@@ -31,24 +33,40 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 // The state is stricter than the broken proof's evidence, because it must
 // hold for no correct program, not only for the fixed half: cmd.Output()
 // sits in Wait while a goroutine reads, and its writer often sleeps on a
-// full pipe meanwhile. Here the parent is in Wait and every one of its
-// threads is asleep, while a child of it sleeps in pipe_write on a full
-// stdout, and the parent reads not one byte from the first look to the
-// last. A program with a reader cannot be seen so: the write that filled
-// the pipe woke the reader, and a woken thread is awake until it has read
-// (procfs.Idle), which rchar would show.
+// full pipe meanwhile. Here a child of the parent sleeps in pipe_write,
+// inside a write to a pipe the parent holds, while every thread of the
+// parent is asleep, one of them in Wait, and the parent reads not one
+// byte from the first look to the last. A program with a reader cannot
+// be seen so: a writer blocks only on a pipe with no room, every write
+// that put bytes there woke the reader, and a woken thread is awake until
+// it has read (procfs.Idle), which rchar would show.
 func neverStuckWriting(what string) childproc.Option {
 	return childproc.StuckWhen(what, func(p *childproc.Proc) bool {
 		before := procfs.ReadIO(p.Pid)
-		writer := 0
-		for _, child := range procfs.Children(p.Pid) {
-			if procfs.SleepsIn(child, procfs.PipeWrite) && full(child, 1) {
-				writer = child
-			}
-		}
-		if writer == 0 || before.Read == 0 || !procfs.Idle(p.Pid) || !procfs.SleepsIn(p.Pid, procfs.DoWait) {
+		if before.Read == 0 || !blockedWritingToParent(p.Pid) ||
+			!procfs.Idle(p.Pid) || !procfs.SleepsIn(p.Pid, procfs.DoWait) {
 			return false
 		}
-		return procfs.ReadIO(p.Pid).Read == before.Read && procfs.SleepsIn(writer, procfs.PipeWrite)
+		return procfs.ReadIO(p.Pid).Read == before.Read && blockedWritingToParent(p.Pid)
 	})
+}
+
+// blockedWritingToParent reports whether a child of parent sleeps in
+// pipe_write inside a write to a pipe that parent holds.
+func blockedWritingToParent(parent int) bool {
+	held := map[string]bool{}
+	for _, target := range procfs.Descriptors(parent) {
+		held[target] = strings.HasPrefix(target, "pipe:")
+	}
+	for _, child := range procfs.Children(parent) {
+		if !procfs.SleepsIn(child, procfs.PipeWrite) {
+			continue
+		}
+		for _, target := range procfs.WritingTo(child) {
+			if held[target] {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -75,7 +75,7 @@ func proveScannerLeavesWriterBlocked(t childproc.T, r role.Role) {
 }
 
 func proveScannerErrorReported(t childproc.T, r role.Role) {
-	res := childproc.Finish(t, r)
+	res := childproc.Finish(t, r, neverStuckWriting("the parent waits while the logger blocks on the full pipe, and nothing reads it"))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("%d lines, error: %v; the logger: exit status 0", pipes.LinesBefore, bufio.ErrTooLong),
 		res.LastEvent())
