@@ -3,9 +3,9 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,10 +40,13 @@ func proveStarts(t childproc.T, r role.Role) {
 }
 
 // proveFinishes is the fixed proof: the child says "finished" and exits 0.
-// Its role does nothing else, so a second is a wide bound, and keeps the
-// controls that hold the hanging half to it short.
+// Code that instead sits in Finish with every thread asleep, once ready,
+// can never finish (its role waits for nothing), so the proof fails it at
+// once, as a negative control or the exercise would.
 func proveFinishes(t childproc.T, r role.Role) {
-	res := childproc.Run(t, r, childproc.Timeout(time.Second))
+	res := childproc.Finish(t, r, childproc.StuckWhen("every thread asleep inside Finish", func(p *childproc.Proc) bool {
+		return slices.Contains(p.Events(), role.ReadyEvent) && procfs.Idle(p.Pid)
+	}))
 	require.Equal(t, 0, res.ExitCode)
 	assert.Equal(t, []string{"finished"}, res.Events)
 	t.Logf("Finish returned")
@@ -75,7 +78,7 @@ func TestControls(t *testing.T) {
 			assert.False(t, c.Passed(), c.Name())
 			require.NotEmpty(t, c.Errors, c.Name())
 		}
-		assert.Contains(t, controls[1].Errors[0], "reached its time bound of 1s")
+		assert.Contains(t, controls[1].Errors[0], "lesson/finish/broken is stuck: every thread asleep inside Finish")
 		t.Logf("the broken proof against the fixed code: %s", firstLine(controls[0].Errors[0]))
 		t.Logf("the fixed proof against the broken code: %s", firstLine(controls[1].Errors[0]))
 	})

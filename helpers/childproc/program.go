@@ -120,6 +120,13 @@ func MinimalProgram() (string, error) {
 	return minimal.path, minimal.err
 }
 
+// buildFlags are the child program's build flags, part of its cache key.
+// -trimpath leaves the source tree's directory out of the build cache's
+// keys (buildActionID in $GOROOT/src/cmd/go/internal/work/exec.go): a copy
+// of the tree, such as an exercise's scratch copy, then compiles only the
+// packages whose source differs, and stacks name files by import path.
+var buildFlags = []string{"-trimpath", "-buildvcs=false"}
+
 // ErrNoCgo is returned for a role that needs cgo (or the race detector,
 // which needs cgo) where no C compiler can build it.
 var ErrNoCgo = errors.New("childproc: the role needs cgo, which cannot build here")
@@ -134,7 +141,7 @@ func buildProgram(mainSrc string, pkgs []string, how build) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintln(h, runtime.Version(), runtime.GOOS, runtime.GOARCH, how.cgo, how.race, pkgs, sum, mainSrc)
+	fmt.Fprintln(h, runtime.Version(), runtime.GOOS, runtime.GOARCH, how.cgo, how.race, buildFlags, pkgs, sum, mainSrc)
 	name := "child-" + hex.EncodeToString(h.Sum(nil))[:20]
 
 	cache, err := cacheDir()
@@ -169,11 +176,7 @@ func buildProgram(mainSrc string, pkgs []string, how build) (string, error) {
 	}
 
 	tmp := fmt.Sprintf("%s.tmp%d", out, os.Getpid())
-	// -trimpath leaves the source tree's directory out of the build
-	// cache's keys (buildActionID in $GOROOT/src/cmd/go/internal/work/
-	// exec.go): a copy of the tree, such as an exercise's scratch copy,
-	// then compiles only the packages whose source differs.
-	args := []string{"build", "-trimpath", "-buildvcs=false", "-overlay", overlayFile, "-o", tmp}
+	args := append(append([]string{"build"}, buildFlags...), "-overlay", overlayFile, "-o", tmp)
 	if how.race {
 		args = append(args, "-race")
 	}
