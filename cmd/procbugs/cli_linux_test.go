@@ -36,8 +36,9 @@ const failsFast = "pipes/read-after-wait"
 
 // A cli runs the binary built for the tests.
 type cli struct {
-	bin string
-	dir string // the working directory: the module root unless set
+	bin      string
+	dir      string    // the working directory: the module root unless set
+	workshop *workshop // what scratch copies are cloned from
 }
 
 type ran struct {
@@ -184,15 +185,37 @@ func pruneBuilt(dir, keep string) {
 	}
 }
 
-// scratch copies the module to a temporary directory, as git would check
-// it out (no hidden directories, no node_modules, no test binaries), and
-// commits it to a repository of its own, so that exercise mode finds the
-// originals there. Tests that edit broken.go edit such a copy, never the
-// real tree. The copy holds every file the child program is built from,
-// so an unedited copy shares the real tree's child program.
-func scratch(t *testing.T, root string) string {
+// scratch gives a test a copy of the module of its own, as git would
+// check it out (no hidden directories, no node_modules, no test binaries),
+// in a repository of its own, so that exercise mode finds the originals
+// there. Tests that edit broken.go edit such a copy, never the real tree.
+// The copy holds every file the child program is built from, so an
+// unedited copy shares the real tree's child program.
+//
+// The module is copied and committed once, to the workshop TestCLI made;
+// each test clones that. git add writes every file as an object of its
+// own, and was most of each copy's time.
+func scratch(t *testing.T, c cli) string {
 	t.Helper()
+	w := c.workshop
+	require.NotNil(t, w, "scratch copies are made from TestCLI's workshop")
+	w.once.Do(func() { w.err = commitCopy(w.dir, c.dir) })
+	require.NoError(t, w.err)
 	dst := t.TempDir()
+	git(t, dst, "clone", "-q", w.dir, ".")
+	return dst
+}
+
+// A workshop is the module copied and committed once, for the tests that
+// need a copy to edit.
+type workshop struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// commitCopy copies the module at root to dst and commits it there.
+func commitCopy(dst, root string) error {
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -214,11 +237,19 @@ func scratch(t *testing.T, root string) string {
 		}
 		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
 	})
-	require.NoError(t, err)
-	git(t, dst, "init", "-q")
-	git(t, dst, "add", "-A")
-	git(t, dst, "-c", "user.name=procbugs", "-c", "user.email=procbugs@localhost", "commit", "-q", "-m", "the workshop")
-	return dst
+	if err != nil {
+		return err
+	}
+	for _, args := range [][]string{
+		{"init", "-q"},
+		{"add", "-A"},
+		{"-c", "user.name=procbugs", "-c", "user.email=procbugs@localhost", "commit", "-q", "-m", "the workshop"},
+	} {
+		if out, err := exec.Command("git", append([]string{"-C", dst}, args...)...).CombinedOutput(); err != nil {
+			return fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+	}
+	return nil
 }
 
 // git runs git in dir and returns its output.

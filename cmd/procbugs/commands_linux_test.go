@@ -18,6 +18,7 @@ import (
 // and run in parallel.
 func TestCLI(t *testing.T) {
 	c := build(t)
+	c.workshop = &workshop{dir: t.TempDir()}
 	for _, tc := range []struct {
 		name string
 		test func(t *testing.T, c cli)
@@ -269,7 +270,7 @@ func runKeepsOrder(t *testing.T, c cli) {
 
 func runContradicts(t *testing.T, c cli) {
 	e := stableEntry(t)
-	dir := scratch(t, c.dir)
+	dir := scratch(t, c)
 	mend(t, dir, e.Topic(), e.Func)
 	res := cli{bin: c.bin, dir: dir}.run(t, "", nil, "run", e.ID)
 	assert.Equal(t, exitFailed, res.code, "%s\n%s", res.stdout, res.stderr)
@@ -340,7 +341,7 @@ func pipesAbout(t *testing.T, fn string) []string {
 func exerciseOnce(t *testing.T, c cli) {
 	e := lookup(t, failsFast)
 	ids := []string{e.ID}
-	dir := scratch(t, c.dir)
+	dir := scratch(t, c)
 	x := cli{bin: c.bin, dir: dir}
 	res := x.run(t, "", nil, append([]string{"exercise", "--once"}, ids...)...)
 	assert.Equal(t, exitFailed, res.code, "%s\n%s", res.stdout, res.stderr)
@@ -357,7 +358,7 @@ func exerciseOnce(t *testing.T, c cli) {
 }
 
 func exerciseReset(t *testing.T, c cli) {
-	dir := scratch(t, c.dir)
+	dir := scratch(t, c)
 	var funcs []string
 	for _, e := range catalog.Entries("pipes") {
 		if !slices.Contains(funcs, e.Func) {

@@ -195,7 +195,7 @@ func exerciseInTerminal(t *testing.T, c cli) {
 	e := stableEntry(t)
 	ids := pipesAbout(t, e.Func)
 	require.GreaterOrEqual(t, len(ids), 2, "%s is the lesson of two entries", e.Func)
-	dir := scratch(t, c.dir)
+	dir := scratch(t, c)
 	term := newTerminal(t)
 	term.open("ex", fmt.Sprintf("cd %s && %s exercise %s", quote(dir), quote(c.bin), strings.Join(ids, " ")))
 
@@ -241,7 +241,7 @@ func exerciseResetInTerminal(t *testing.T, c cli) {
 		t.Skip("make is not installed")
 	}
 	e := lookup(t, failsFast)
-	dir := scratch(t, c.dir)
+	dir := scratch(t, c)
 	term := newTerminal(t)
 	// -trimpath: the build cache then leaves the directory out of its keys
 	// (buildActionID in $GOROOT/src/cmd/go/internal/work/exec.go), so the
@@ -284,7 +284,7 @@ func exerciseSkipsInTerminal(t *testing.T, c cli) {
 	require.NoError(t, err)
 	bin := t.TempDir() // a PATH with the go command alone
 	require.NoError(t, os.Symlink(goCmd, filepath.Join(bin, "go")))
-	dir := scratch(t, c.dir)
+	dir := scratch(t, c)
 	term := newTerminal(t)
 	term.open("skip", fmt.Sprintf("cd %s && PATH=%s %s exercise %s", quote(dir), quote(bin), quote(c.bin), needsSh))
 
