@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -93,8 +95,12 @@ func TestStaticcheckFlagsNotifyKill(t *testing.T) {
 	}
 	staticcheckOnce.Do(func() {
 		var out strings.Builder
-		cmd := exec.Command(goTool, "run", staticcheck, "-checks", "SA1016", "-show-ignored",
-			"broken.go", "fixed.go", "common.go")
+		bin, err := installStaticcheck(goTool)
+		if err != nil {
+			staticcheckOnce.out, staticcheckOnce.err = err.Error(), err
+			return
+		}
+		cmd := exec.Command(bin, "-checks", "SA1016", "-show-ignored", "broken.go", "fixed.go", "common.go")
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if staticcheckOnce.err = cmd.Start(); staticcheckOnce.err != nil {
 			return
@@ -129,6 +135,38 @@ func TestStaticcheckFlagsNotifyKill(t *testing.T) {
 		t.Logf("staticcheck -checks SA1016 -show-ignored: %s; nothing in fixed.go, which asks for syscall.SIGTERM; "+
 			"make lint does not show it, for the //lint:ignore above it", diagnostics[0])
 	}
+}
+
+// installStaticcheck returns staticcheck's binary, installed once per
+// release of Go into the user's cache. go run would check and link it
+// again on every run, which took longer than the analysis itself. The
+// binary is installed into a directory of its own and then renamed into
+// place, so that two test processes never see half a file.
+func installStaticcheck(goTool string) (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(cache, "procbugs", "tools")
+	_, version, _ := strings.Cut(staticcheck, "@")
+	bin := filepath.Join(dir, "staticcheck-"+version+"-"+runtime.Version())
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	gobin, err := os.MkdirTemp(dir, "install-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(gobin)
+	install := exec.Command(goTool, "install", staticcheck)
+	install.Env = append(os.Environ(), "GOBIN="+gobin)
+	if out, err := install.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go: installing %s: %v: %s", staticcheck, err, out)
+	}
+	return bin, os.Rename(filepath.Join(gobin, "staticcheck"), bin)
 }
 
 func firstLine(s string) string { l, _, _ := strings.Cut(strings.TrimSpace(s), "\n"); return l }
