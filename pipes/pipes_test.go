@@ -22,6 +22,13 @@ func TestWaitBeforeReadAcceptsOutput(t *testing.T) {
 	proofs.WaitBeforeRead.Fixed.Prove(t, pipes.WaitBeforeReadOutput)
 }
 
+// Nor does it fail a parent that waits while its reader waits for a
+// timer: the writer sleeps on a full pipe, the parent in Wait, and nothing
+// reads for a while, but the runtime's poller waits for the timer.
+func TestWaitBeforeReadAcceptsALateReader(t *testing.T) {
+	proofs.WaitBeforeRead.Fixed.Prove(t, pipes.WaitBeforeReadLateReader)
+}
+
 func TestReadAfterWait(t *testing.T) { catalog.Prove(t, proofs.ReadAfterWait) }
 
 func TestDrainInTurn(t *testing.T) { catalog.Prove(t, proofs.DrainInTurn) }

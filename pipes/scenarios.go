@@ -57,6 +57,36 @@ var WaitBeforeReadOutput = lesson.Role("wait-before-read/output", func([]string)
 	return report(len(out), err)
 })
 
+// WaitBeforeReadLateReader is a correct program that a looser stuck state
+// would take for the deadlock: it waits for the writer at once, while a
+// goroutine starts reading only after a timer, so for a while the writer
+// sleeps on a full pipe, the parent sits in Wait, and nothing reads. The
+// pipe is its own, not StdoutPipe's, which Wait would close under the
+// reader. The timer is the scenario, not a synchronisation: any delay
+// longer than the pipe takes to fill shows it.
+var WaitBeforeReadLateReader = lesson.Role("wait-before-read/late-reader", func([]string) int {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return report(0, err)
+	}
+	defer r.Close()
+	cmd := exec.Command("head", "-c", strconv.Itoa(OneMiB), "/dev/zero")
+	cmd.Stdout = w
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		return report(0, err)
+	}
+	read := make(chan int64)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		n, _ := io.Copy(io.Discard, r)
+		read <- n
+	}()
+	err = cmd.Wait()
+	return report(int(<-read), err)
+})
+
 // ReadAfterWait collects an output that fits in the pipe.
 var ReadAfterWait = lesson.Pair("read-after-wait", func(c code, _ []string) int {
 	out, err := c.CollectOutput(role.Command(Writer, fmt.Sprintf("stdout:%d", SmallOutput)))

@@ -3,6 +3,8 @@ package procfs
 import (
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // ThreadSyscall is the number of the system call that thread tid of pid
@@ -28,4 +30,19 @@ func ThreadSyscall(pid, tid int) int {
 		return -1
 	}
 	return nr
+}
+
+// InEpollWait reports whether a thread of pid is inside epoll_pwait(2) or
+// epoll_pwait2(2). In a Go program that is the runtime's poller: a thread
+// waits there, with a timeout, for a timer, and without one for a
+// descriptor some goroutine is blocked on. A Go program none of whose
+// threads is there, and all of whose threads sleep, waits for no
+// descriptor and no timer.
+func InEpollWait(pid int) bool {
+	for _, tid := range Threads(pid) {
+		if nr := ThreadSyscall(pid, tid); nr == unix.SYS_EPOLL_PWAIT || nr == unix.SYS_EPOLL_PWAIT2 {
+			return true
+		}
+	}
+	return false
 }

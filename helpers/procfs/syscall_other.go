@@ -3,3 +3,4 @@
 package procfs
 
 func ThreadSyscall(int, int) int { return -1 }
+func InEpollWait(int) bool       { return false }

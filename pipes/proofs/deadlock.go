@@ -4,6 +4,7 @@ package proofs
 
 import (
 	"strings"
+	"time"
 
 	"procbugs/helpers/childproc"
 	"procbugs/helpers/procfs"
@@ -27,29 +28,53 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 // neverStuckWriting is that deadlock as a state that the fixed half's
 // child must never be seen in, so that code which deadlocks there (a
 // learner's attempt in the exercise, or the broken half under a negative
-// control) fails as soon as the state appears, with the reason, rather
-// than at the child's time bound.
+// control) fails as soon as the state has settled, with the reason,
+// rather than at the child's time bound.
 //
 // The state is stricter than the broken proof's evidence, because it must
 // hold for no correct program, not only for the fixed half: cmd.Output()
 // sits in Wait while a goroutine reads, and its writer often sleeps on a
 // full pipe meanwhile. Here a child of the parent sleeps in pipe_write,
 // inside a write to a pipe the parent holds, while every thread of the
-// parent is asleep, one of them in Wait, and the parent reads not one
-// byte from the first look to the last. A program with a reader cannot
-// be seen so: a writer blocks only on a pipe with no room, every write
-// that put bytes there woke the reader, and a woken thread is awake until
-// it has read (procfs.Idle), which rchar would show.
+// parent is asleep, one of them in Wait and none in the runtime's poller,
+// and the parent reads not one byte from the first look to the last.
+//
+// A program with a reader is not seen so for long. A writer blocks only
+// on a pipe with no room; the write that put the last bytes there woke
+// the reader, and a woken thread is awake until it has read
+// (procfs.Idle), which rchar would show. A reader that waits for the
+// pipe, or for a timer before it reads, keeps a thread in the poller
+// (InEpollWait), but only once the runtime has taken the processor back
+// from the thread that went into Wait: until then the timers of that
+// processor wait with it, and every thread sleeps. sysmon does that
+// within 10 ms (retake, in $GOROOT/src/runtime/proc.go), so the state
+// counts only once it has held, with no byte read, for stuckSettles.
 func neverStuckWriting(what string) childproc.Option {
+	var since time.Time
+	var read int64
 	return childproc.StuckWhen(what, func(p *childproc.Proc) bool {
-		before := procfs.ReadIO(p.Pid)
-		if before.Read == 0 || !blockedWritingToParent(p.Pid) ||
-			!procfs.Idle(p.Pid) || !procfs.SleepsIn(p.Pid, procfs.DoWait) {
+		now, before := time.Now(), procfs.ReadIO(p.Pid)
+		if before.Read == 0 || !blockedWritingToParent(p.Pid) || !procfs.Idle(p.Pid) ||
+			!procfs.SleepsIn(p.Pid, procfs.DoWait) || procfs.InEpollWait(p.Pid) ||
+			procfs.ReadIO(p.Pid).Read != before.Read || !blockedWritingToParent(p.Pid) {
+			since = time.Time{}
 			return false
 		}
-		return procfs.ReadIO(p.Pid).Read == before.Read && blockedWritingToParent(p.Pid)
+		if since.IsZero() || before.Read != read {
+			since, read = now, before.Read
+			return false
+		}
+		return now.Sub(since) >= stuckSettles
 	})
 }
+
+// stuckSettles is how long the stuck state must hold: twenty-five times
+// the longest that sysmon leaves a processor with a thread in a system
+// call, so that a machine under load, where sysmon waits for a CPU too,
+// does not turn a correct program's moment into a verdict. A program that
+// deadlocks is reported this long after it has, instead of at its time
+// bound.
+const stuckSettles = 250 * time.Millisecond
 
 // blockedWritingToParent reports whether a child of parent sleeps in
 // pipe_write inside a write to a pipe that parent holds.
