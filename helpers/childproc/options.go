@@ -69,9 +69,14 @@ func Attr(f func(*syscall.SysProcAttr)) Option { return func(c *config) { c.attr
 // /proc. Wait then watches for it, and once it holds, stops the child and
 // fails the test with what was seen. Code that deadlocks (a learner's
 // attempt in the exercise, the broken half under a negative control)
-// fails at once, with the reason, instead of at the child's time bound.
-// stuck must be a state the code that finishes never passes through, and
-// be cheap and free of side effects.
+// fails with the reason as soon as it is seen, instead of at the child's
+// time bound.
+//
+// stuck must hold for no program that would finish: not the fixed half,
+// nor any other fix a learner may write, which is stricter than a broken
+// proof's evidence (pipes/proofs/deadlock.go shows how much). It is called
+// again and again from one goroutine, so it may keep what it saw at its
+// earlier calls; it must be cheap and have no other side effects.
 func StuckWhen(what string, stuck func(p *Proc) bool) Option {
 	return func(c *config) { c.stuck = &stuckState{what, stuck} }
 }
