@@ -47,8 +47,10 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 // (InEpollWait), but only once the runtime has taken the processor back
 // from the thread that went into Wait: until then the timers of that
 // processor wait with it, and every thread sleeps. sysmon does that
-// within 10 ms (retake, in $GOROOT/src/runtime/proc.go), so the state
-// counts only once it has held, with no byte read, for stuckSettles.
+// within about 20 ms: it wakes at least every 10 ms, and takes back a
+// processor that has sat 10 ms in a system call (sysmon and retake, in
+// $GOROOT/src/runtime/proc.go). So the state counts only once it has
+// held, with no byte read, for stuckSettles.
 func neverStuckWriting(what string) childproc.Option {
 	var since time.Time
 	var read int64
@@ -68,12 +70,11 @@ func neverStuckWriting(what string) childproc.Option {
 	})
 }
 
-// stuckSettles is how long the stuck state must hold: twenty-five times
-// the longest that sysmon leaves a processor with a thread in a system
-// call, so that a machine under load, where sysmon waits for a CPU too,
-// does not turn a correct program's moment into a verdict. A program that
-// deadlocks is reported this long after it has, instead of at its time
-// bound.
+// stuckSettles is how long the stuck state must hold: more than ten times
+// the 20 ms that sysmon may take, so that a machine under load, where
+// sysmon waits for a CPU too, does not turn a correct program's moment
+// into a verdict. A program that deadlocks is reported this long after it
+// has, instead of at its time bound.
 const stuckSettles = 250 * time.Millisecond
 
 // blockedWritingToParent reports whether a child of parent sleeps in
