@@ -8,13 +8,13 @@ import (
 )
 
 // readFile reads a file of /proc whole, in four system calls: open, read
-// until a read returns nothing, close. os.ReadFile spends five more on
-// each file: it offers the descriptor to the runtime's poller (two fcntl
-// calls to make it non-blocking, an epoll_ctl that /proc refuses, two to
-// undo it) and asks for its size, which /proc reports as 0. Proofs read
-// /proc again and again while they wait, so this is where the harness's
-// own time goes: on a virtual machine where a system call costs a few
-// microseconds, os.ReadFile takes three times as long.
+// until a read returns nothing, close. os.ReadFile spends six more on each
+// file (strace shows them): it offers the descriptor to the runtime's
+// poller (two fcntl calls to make it non-blocking, an epoll_ctl that /proc
+// refuses, two to undo it) and asks for its size, which /proc reports as
+// 0. Proofs read /proc again and again while they wait, so this is where
+// the harness's own time goes: on a virtual machine where a system call
+// costs a few microseconds, os.ReadFile takes three times as long.
 func readFile(path string) ([]byte, error) {
 	fd, err := open(path, 0)
 	if err != nil {
