@@ -1,6 +1,7 @@
 package procfs
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,15 +33,27 @@ func ThreadSyscall(pid, tid int) int {
 	return nr
 }
 
-// InEpollWait reports whether a thread of pid is inside epoll_pwait(2) or
-// epoll_pwait2(2). In a Go program that is the runtime's poller: a thread
-// waits there, with a timeout, for a timer, and without one for a
-// descriptor some goroutine is blocked on. A Go program none of whose
-// threads is there, and all of whose threads sleep, waits for no
-// descriptor and no timer.
-func InEpollWait(pid int) bool {
+// What a Go program's runtime waits in when it has nothing to run, by the
+// system call its threads sleep in:
+var (
+	// RuntimePoller is the runtime's poller: a thread waits in epoll_pwait
+	// with a timeout for the next timer, and without one for a descriptor
+	// a goroutine is blocked on.
+	RuntimePoller = []int{unix.SYS_EPOLL_PWAIT, unix.SYS_EPOLL_PWAIT2}
+	// SysmonTick is sysmon between two looks at the processors
+	// (runtime.usleep is nanosleep). It sleeps in a futex instead, until
+	// woken, only while every processor is idle: a goroutine that enters a
+	// system call wakes it, and it stays in this short sleep until it has
+	// taken the processor back (sysmon and retake, in
+	// $GOROOT/src/runtime/proc.go).
+	SysmonTick = []int{unix.SYS_NANOSLEEP}
+)
+
+// InSyscall reports whether a thread of pid is blocked inside one of the
+// system calls nrs.
+func InSyscall(pid int, nrs []int) bool {
 	for _, tid := range Threads(pid) {
-		if nr := ThreadSyscall(pid, tid); nr == unix.SYS_EPOLL_PWAIT || nr == unix.SYS_EPOLL_PWAIT2 {
+		if slices.Contains(nrs, ThreadSyscall(pid, tid)) {
 			return true
 		}
 	}

@@ -3,4 +3,6 @@
 package procfs
 
 func ThreadSyscall(int, int) int { return -1 }
-func InEpollWait(int) bool       { return false }
+func InSyscall(int, []int) bool  { return false }
+
+var RuntimePoller, SysmonTick []int
