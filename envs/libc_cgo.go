@@ -1,4 +1,4 @@
-//go:build cgo && unix
+//go:build cgo && unix && cgochild
 
 package envs
 
@@ -11,7 +11,8 @@ import "unsafe"
 
 // haveLibc tells whether this program is linked with cgo, and so has a C
 // environment (environ) beside Go's own copy. Only the child built for a
-// role.NeedsCgo role is; the lean child leaves this file out.
+// role.NeedsCgo role is; the lean child and the test binaries leave this
+// file out (childproc.CgoChildTag says why).
 const haveLibc = true
 
 // libcGetenv reads a variable as C code does, from environ.

@@ -1,4 +1,4 @@
-//go:build cgo && unix
+//go:build cgo && unix && cgochild
 
 package signals
 
@@ -43,7 +43,8 @@ import "C"
 import "syscall"
 
 // haveCgo says whether this build can load the C library. The roles that
-// call it are marked role.NeedsCgo, so they run in a child built with cgo.
+// call it are marked role.NeedsCgo, so they run in a child built with cgo
+// and the cgochild tag (childproc.CgoChildTag says why the tag).
 const haveCgo = true
 
 // cLibrary returns the C library's initialisation, which logs a line to

@@ -1,10 +1,11 @@
-//go:build !cgo && unix
+//go:build unix && (!cgo || !cgochild)
 
 package signals
 
 import "errors"
 
-// haveCgo says whether this build can load the C library: not without cgo.
+// haveCgo says whether this build can load the C library: not without cgo,
+// nor in a test binary, which is built without the cgochild tag.
 const haveCgo = false
 
 func cLibrary(int) (initLib func()) { return func() {} }

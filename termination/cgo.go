@@ -1,4 +1,4 @@
-//go:build unix && cgo
+//go:build unix && cgo && cgochild
 
 // This file gives the package C code, as net has where a C compiler is
 // found: a program that links a package with C code links runtime/cgo,
@@ -6,7 +6,8 @@
 // built for a role that takes role.NeedsCgo therefore links runtime/cgo,
 // as such a program does, and the table shows what changes then (the
 // rows of runtime.Goexit in main). Built with CGO_ENABLED=0, as every
-// other child is, this file is left out.
+// other child is, or without the cgochild tag, as the test binaries are,
+// this file is left out (childproc.CgoChildTag says why).
 
 package termination
 

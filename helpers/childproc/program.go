@@ -127,6 +127,26 @@ func MinimalProgram() (string, error) {
 // packages whose source differs, and stacks name files by import path.
 var buildFlags = []string{"-trimpath", "-buildvcs=false"}
 
+// CgoChildTag is the build tag of the lessons' C code. Only a child built
+// for a role that needs cgo sets it. The test binaries leave that code
+// out: a package with C code of its own makes every program that links it
+// link through the system's C linker, which costs each test binary of the
+// suite about half a second of CPU more than Go's own linker. Only
+// children ever run the C code.
+const CgoChildTag = "cgochild"
+
+// flags are the go build flags of a program built so.
+func (how build) flags() []string {
+	flags := append([]string(nil), buildFlags...)
+	if how.cgo {
+		flags = append(flags, "-tags", CgoChildTag)
+	}
+	if how.race {
+		flags = append(flags, "-race")
+	}
+	return flags
+}
+
 // ErrNoCgo is returned for a role that needs cgo (or the race detector,
 // which needs cgo) where no C compiler can build it.
 var ErrNoCgo = errors.New("childproc: the role needs cgo, which cannot build here")
@@ -141,7 +161,7 @@ func buildProgram(mainSrc string, pkgs []string, how build) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintln(h, runtime.Version(), runtime.GOOS, runtime.GOARCH, how.cgo, how.race, buildFlags, pkgs, sum, mainSrc)
+	fmt.Fprintln(h, runtime.Version(), runtime.GOOS, runtime.GOARCH, how.cgo, how.flags(), pkgs, sum, mainSrc)
 	name := "child-" + hex.EncodeToString(h.Sum(nil))[:20]
 
 	cache, err := cacheDir()
@@ -176,10 +196,7 @@ func buildProgram(mainSrc string, pkgs []string, how build) (string, error) {
 	}
 
 	tmp := fmt.Sprintf("%s.tmp%d", out, os.Getpid())
-	args := append(append([]string{"build"}, buildFlags...), "-overlay", overlayFile, "-o", tmp)
-	if how.race {
-		args = append(args, "-race")
-	}
+	args := append(append([]string{"build"}, how.flags()...), "-overlay", overlayFile, "-o", tmp)
 	cmd := exec.Command(goCommand(), append(args, "./"+childMainDir)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED="+map[bool]string{true: "1", false: "0"}[how.cgo])

@@ -1,7 +1,8 @@
-//go:build unix && cgo
+//go:build unix && cgo && cgochild
 
 // A package that uses cgo makes the program link runtime/cgo; built with
-// CGO_ENABLED=0, this file is left out, as every lesson's cgo files are.
+// CGO_ENABLED=0 or without the cgochild tag (childproc.CgoChildTag), this
+// file is left out, as every lesson's cgo files are.
 
 package selftest
 
