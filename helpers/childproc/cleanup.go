@@ -56,9 +56,17 @@ func (p *Proc) cleanup(t T) {
 
 // Leftovers lists the live members of the child's process group other
 // than the child itself: descendants that outlived it.
-func (p *Proc) Leftovers() []int {
+func (p *Proc) Leftovers() []int { return p.running(p.members()) }
+
+// members lists the child's process group, zombies included, from a walk
+// of this process's descendants: the group cannot have a member anywhere
+// else.
+func (p *Proc) members() []int { return procfs.GroupMembersBelow(os.Getpid(), p.Pid) }
+
+// running keeps the members that are alive, other than the child itself.
+func (p *Proc) running(members []int) []int {
 	var out []int
-	for _, pid := range procfs.GroupMembersBelow(os.Getpid(), p.Pid) {
+	for _, pid := range members {
 		if pid != p.Pid && procfs.Alive(pid) {
 			out = append(out, pid)
 		}
@@ -82,18 +90,21 @@ func (p *Proc) KillGroup(t T) {
 // to this process. Members whose parent was another member come to this
 // process when that parent dies, so it looks again until the group is
 // empty. It never waits for a pid an exec.Cmd owns: that would steal its
-// status. It returns the members that were still running.
+// status. It returns the members that were still running. Each walk of
+// the descendants costs a read per thread of every process below this
+// one, and a run has hundreds of groups to clean up, so each look serves
+// both the report and the kill.
 func (p *Proc) reapGroup() []string {
+	members := p.members()
 	var running []string
-	for _, pid := range p.Leftovers() {
+	for _, pid := range p.running(members) {
 		running = append(running, describe(pid))
 	}
 	for range 1000 {
-		members := procfs.GroupMembersBelow(os.Getpid(), p.Pid)
 		if len(members) == 0 {
 			break
 		}
-		p.signalGroup(sigKill)
+		p.killMembers(members)
 		for _, pid := range members {
 			ownMu.Lock()
 			mine := !owned[pid] && procfs.Parent(pid) == os.Getpid()
@@ -102,6 +113,7 @@ func (p *Proc) reapGroup() []string {
 				reapPID(pid)
 			}
 		}
+		members = p.members()
 	}
 	return running
 }

@@ -118,10 +118,24 @@ func (p *Proc) signalGroup(sig syscall.Signal) error {
 	if !p.reaped {
 		return syscall.Kill(-p.Pid, sig)
 	}
-	for _, pid := range procfs.GroupMembersBelow(os.Getpid(), p.Pid) {
+	for _, pid := range p.members() {
 		signalVerified(pid, p.Pid, sig)
 	}
 	return nil
+}
+
+// killMembers kills the child's group, whose members were just listed.
+// Once the child is reaped, it kills those members, each through a pidfd.
+func (p *Proc) killMembers(members []int) {
+	p.reapMu.Lock()
+	defer p.reapMu.Unlock()
+	if !p.reaped {
+		syscall.Kill(-p.Pid, sigKill)
+		return
+	}
+	for _, pid := range members {
+		signalVerified(pid, p.Pid, sigKill)
+	}
 }
 
 // signalVerified signals pid through a pidfd if, once the pidfd is open,

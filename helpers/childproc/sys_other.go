@@ -29,6 +29,7 @@ func SignalName(sig syscall.Signal) string                   { return sig.String
 func Signal(int, syscall.Signal) error                       { return errors.ErrUnsupported }
 func SignalGroup(int, syscall.Signal) error                  { return errors.ErrUnsupported }
 func (p *Proc) signalGroup(syscall.Signal) error             { return errors.ErrUnsupported }
+func (p *Proc) killMembers([]int)                            {}
 func (p *Proc) Signal(t T, sig syscall.Signal)               { t.Fatalf("no signals here") }
 func (p *Proc) SignalGroup(t T, sig syscall.Signal)          { t.Fatalf("no signals here") }
 func killPID(int)                                            {}
