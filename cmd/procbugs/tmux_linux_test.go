@@ -64,15 +64,20 @@ func (term *terminal) cmd(args ...string) string {
 func (term *terminal) open(name, command string) {
 	term.t.Helper()
 	script := command + `; echo "[exit $?]"; read done`
+	create := []string{"new-window", "-d", "-t", "procbugs", "-n", name, script}
 	if term.panes == nil {
-		term.cmd("new-session", "-d", "-x", "80", "-y", "50", "-s", "procbugs", "-n", name, script)
-	} else {
-		term.cmd("new-window", "-d", "-t", "procbugs", "-n", name, script)
+		create = []string{"new-session", "-d", "-x", "80", "-y", "50", "-s", "procbugs", "-n", name, script}
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(term.cmd("display-message", "-p", "-t", "procbugs:"+name, "#{pane_pid}")))
-	require.NoError(term.t, err)
+	// One client runs the three commands, in order: an argument ";"
+	// separates them. Each tmux client costs as much CPU as a small Go
+	// program here.
+	target := "procbugs:" + name
+	out := term.cmd(append(create,
+		";", "pipe-pane", "-t", target, "exec cat >> "+quote(term.log(name)),
+		";", "display-message", "-p", "-t", target, "#{pane_pid}")...)
+	pid, err := strconv.Atoi(strings.TrimSpace(out))
+	require.NoError(term.t, err, "tmux answered %q", out)
 	term.panes = append(term.panes, pid)
-	term.cmd("pipe-pane", "-t", "procbugs:"+name, "exec cat >> "+quote(term.log(name)))
 }
 
 // log is the file that receives everything the window name prints from
