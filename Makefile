@@ -58,7 +58,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 50x ./helpers/childproc ./pipes
 	$(GO) test -run '^$$' -bench RunAll -benchtime 5x ./cmd/procbugs
 	$(GO) test ./... >/dev/null
-	$(GO) test -count=1 -json ./... | $(GO) run ./helpers/internal/suitetime
+	$(GO) run ./helpers/internal/suitetime
 
 # A workshop: make exercise T=pipes
 exercise:
