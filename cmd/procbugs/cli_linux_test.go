@@ -228,7 +228,9 @@ func commitCopy(dst, root string) error {
 			}
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
-		if strings.HasSuffix(name, ".test") || !d.Type().IsRegular() {
+		// In a linked worktree, .git is a file naming the real repository:
+		// copied, it would make the workshop's git commands work on that.
+		if name == ".git" || strings.HasSuffix(name, ".test") || !d.Type().IsRegular() {
 			return nil
 		}
 		b, err := os.ReadFile(path)
