@@ -74,7 +74,7 @@ var ConfigRace = lesson.Role("race/shared-config", func([]string) int {
 // never sees it. Its child is built with cgo.
 var LibcEnv = lesson.Role("libc-env", func([]string) int {
 	if !haveLibc {
-		role.Emit("error: this program has no C environment: it was built without cgo")
+		role.Emit("error: this program has no C environment: it was built without cgo or without the cgochild tag")
 		return 1
 	}
 	os.Setenv("SET_BY_GO", "go")

@@ -9,10 +9,10 @@ import "C"
 
 import "unsafe"
 
-// haveLibc tells whether this program is linked with cgo, and so has a C
-// environment (environ) beside Go's own copy. Only the child built for a
-// role.NeedsCgo role is; the lean child and the test binaries leave this
-// file out (childproc.CgoChildTag says why).
+// haveLibc tells whether this program has the lesson's C code, and so a C
+// environment (environ) it can reach beside Go's own copy. Only the child
+// built for a role.NeedsCgo role has; the lean child and the test binaries
+// leave this file out (childproc.CgoChildTag says why).
 const haveLibc = true
 
 // libcGetenv reads a variable as C code does, from environ.

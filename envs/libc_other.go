@@ -2,8 +2,9 @@
 
 package envs
 
-// haveLibc tells whether this program is linked with cgo, and so has a C
-// environment (environ) beside Go's own copy.
+// haveLibc tells whether this program has the lesson's C code, and so a C
+// environment (environ) it can reach beside Go's own copy: not without cgo,
+// nor in a test binary, which is built without the cgochild tag.
 const haveLibc = false
 
 func libcGetenv(string) (string, bool) { return "", false }

@@ -212,7 +212,7 @@ var IgnoringParent = lesson.Role("claim/ignoring-parent", func([]string) int {
 // is all there is (C057, C058). It reports what heard the SIGINT.
 var CgoVariant = lesson.Role("claim/cgo-variant", func(args []string) int {
 	if !haveCgo {
-		return fail(errors.New("built without cgo: the C library is missing"))
+		return fail(errors.New("built without cgo or the cgochild tag: the C library is missing"))
 	}
 	logR, logW, err := os.Pipe()
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 // returned once a byte was written.
 var CThreadRead = lesson.Role("claim/c-read", func([]string) int {
 	if !haveCgo {
-		return fail(errors.New("built without cgo: the C read is missing"))
+		return fail(errors.New("built without cgo or the cgochild tag: the C read is missing"))
 	}
 	usr1 := make(chan os.Signal, 1)
 	signal.Notify(usr1, syscall.SIGUSR1)

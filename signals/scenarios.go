@@ -342,7 +342,7 @@ var PID1 = lesson.Pair("pid1", func(c code, _ []string) int {
 // runtime never saw the signal at all, so Go's channel is empty for good.
 var CgoHandler = lesson.Pair("cgo-handler", func(c code, _ []string) int {
 	if !haveCgo {
-		return fail(errors.New("built without cgo: the C library is missing"))
+		return fail(errors.New("built without cgo or the cgochild tag: the C library is missing"))
 	}
 	logR, logW, err := os.Pipe()
 	if err != nil {
