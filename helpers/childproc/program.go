@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"procbugs/helpers/role"
 )
@@ -174,7 +175,10 @@ func buildProgram(mainSrc string, pkgs []string, how build) (string, error) {
 		return "", err
 	}
 	defer unlock()
-	if _, err := os.Stat(out); err == nil {
+	// A program's time is when it was last served: pruneCache keeps the
+	// programs in use, whatever release or copy of the tree they serve.
+	now := time.Now()
+	if os.Chtimes(out, now, now) == nil {
 		return out, nil
 	}
 
@@ -377,10 +381,15 @@ func goCommand() string {
 	return "go"
 }
 
-// pruneCache keeps the newest programs and removes the rest: each change
-// to the source makes a new one.
+// pruneCache keeps the programs served last and removes the rest: each
+// change to the source makes a new one. It never removes one served in
+// the last hour, which another test process, on another release or
+// another copy of the tree, may be about to start: under a cap alone, two
+// suites side by side removed each other's programs between the lookup
+// and the exec.
 func pruneCache(dir, keep string) {
 	const kept = 40
+	recent := time.Now().Add(-time.Hour).UnixNano()
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return
@@ -400,7 +409,7 @@ func pruneCache(dir, keep string) {
 	}
 	slices.SortFunc(progs, func(a, b prog) int { return cmp.Compare(b.mod, a.mod) })
 	for i, p := range progs {
-		if i >= kept && p.path != keep {
+		if i >= kept && p.path != keep && p.mod < recent {
 			os.Remove(p.path)
 			os.Remove(p.path + ".lock")
 		}
