@@ -142,7 +142,10 @@ func buildCached(root string) (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "cli-"+hex.EncodeToString(h.Sum(nil))[:20])
-	if _, err := os.Stat(bin); err == nil {
+	// A binary's time is when it was last served, so that pruneBuilt
+	// keeps the ones in use.
+	now := time.Now()
+	if os.Chtimes(bin, now, now) == nil {
 		return bin, nil
 	}
 	// Built under a name of its own and renamed, so that another test
@@ -164,7 +167,9 @@ func buildCached(root string) (string, error) {
 	return bin, nil
 }
 
-// pruneBuilt keeps the few newest binaries the tests built.
+// pruneBuilt keeps the few binaries the tests served last, and every one
+// served in the last hour: another test binary, on another release or
+// another copy of the tree, may be about to run it.
 func pruneBuilt(dir, keep string) {
 	olds, _ := filepath.Glob(filepath.Join(dir, "cli-*"))
 	type file struct {
@@ -179,7 +184,7 @@ func pruneBuilt(dir, keep string) {
 	}
 	slices.SortFunc(files, func(a, b file) int { return b.mod.Compare(a.mod) })
 	for i, f := range files {
-		if i >= 6 && f.path != keep {
+		if i >= 6 && f.path != keep && time.Since(f.mod) > time.Hour {
 			os.Remove(f.path)
 		}
 	}
