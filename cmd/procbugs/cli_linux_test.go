@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"procbugs/helpers/catalog"
+	"procbugs/helpers/childproc"
 )
 
 // stable is the entry the tests may name: the others come and go.
@@ -142,10 +142,7 @@ func buildCached(root string) (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "cli-"+hex.EncodeToString(h.Sum(nil))[:20])
-	// A binary's time is when it was last served, so that pruneBuilt
-	// keeps the ones in use.
-	now := time.Now()
-	if os.Chtimes(bin, now, now) == nil {
+	if childproc.Served(bin) {
 		return bin, nil
 	}
 	// Built under a name of its own and renamed, so that another test
@@ -163,31 +160,8 @@ func buildCached(root string) (string, error) {
 	if err := os.Rename(tmp, bin); err != nil {
 		return "", err
 	}
-	pruneBuilt(dir, bin)
+	childproc.PruneServed(dir, "cli-", bin, 6)
 	return bin, nil
-}
-
-// pruneBuilt keeps the few binaries the tests served last, and every one
-// served in the last hour: another test binary, on another release or
-// another copy of the tree, may be about to run it.
-func pruneBuilt(dir, keep string) {
-	olds, _ := filepath.Glob(filepath.Join(dir, "cli-*"))
-	type file struct {
-		path string
-		mod  time.Time
-	}
-	var files []file
-	for _, p := range olds {
-		if info, err := os.Stat(p); err == nil && !strings.Contains(filepath.Base(p), ".") {
-			files = append(files, file{p, info.ModTime()})
-		}
-	}
-	slices.SortFunc(files, func(a, b file) int { return b.mod.Compare(a.mod) })
-	for i, f := range files {
-		if i >= 6 && f.path != keep && time.Since(f.mod) > time.Hour {
-			os.Remove(f.path)
-		}
-	}
 }
 
 // scratch gives a test a copy of the module of its own, as git would

@@ -175,10 +175,7 @@ func buildProgram(mainSrc string, pkgs []string, how build) (string, error) {
 		return "", err
 	}
 	defer unlock()
-	// A program's time is when it was last served: pruneCache keeps the
-	// programs in use, whatever release or copy of the tree they serve.
-	now := time.Now()
-	if os.Chtimes(out, now, now) == nil {
+	if Served(out) {
 		return out, nil
 	}
 
@@ -225,7 +222,7 @@ func buildProgram(mainSrc string, pkgs []string, how build) (string, error) {
 	if err := os.Rename(tmp, out); err != nil {
 		return "", err
 	}
-	pruneCache(cache, out)
+	PruneServed(cache, "child-", out, 40)
 	return out, nil
 }
 
@@ -381,14 +378,22 @@ func goCommand() string {
 	return "go"
 }
 
-// pruneCache keeps the programs served last and removes the rest: each
-// change to the source makes a new one. It never removes one served in
-// the last hour, which another test process, on another release or
-// another copy of the tree, may be about to start: under a cap alone, two
-// suites side by side removed each other's programs between the lookup
-// and the exec.
-func pruneCache(dir, keep string) {
-	const kept = 40
+// Served marks the cached program at path as served now, and reports
+// whether there is one. A program's time in the cache is when it was last
+// served, so that PruneServed keeps the programs in use, whatever release
+// or copy of the tree they serve.
+func Served(path string) bool {
+	now := time.Now()
+	return os.Chtimes(path, now, now) == nil
+}
+
+// PruneServed removes from dir the programs named prefix-something (and
+// their lock files), all but keep, the kept served last, and every one
+// served in the last hour: another test process, on another release or
+// another copy of the tree, may be about to start it. Under a cap alone,
+// two suites side by side removed each other's programs between the
+// lookup and the exec. Each change to the source makes a new program.
+func PruneServed(dir, prefix, keep string, kept int) {
 	recent := time.Now().Add(-time.Hour).UnixNano()
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -400,7 +405,7 @@ func pruneCache(dir, keep string) {
 	}
 	var progs []prog
 	for _, e := range ents {
-		if !strings.HasPrefix(e.Name(), "child-") || strings.Contains(e.Name(), ".") {
+		if !strings.HasPrefix(e.Name(), prefix) || strings.Contains(e.Name(), ".") {
 			continue
 		}
 		if info, err := e.Info(); err == nil {
