@@ -74,8 +74,12 @@ func main() {
 		cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		fmt.Printf("%7.2f s  CPU (user and system, every process go test waited for)\n", cpu.Seconds())
 	}
-	if failed > 0 || runErr != nil {
-		fmt.Printf("%d of %d packages failed (%v): the time is no figure\n", failed, len(pkgs), runErr)
+	switch {
+	case failed > 0:
+		fmt.Printf("%d of %d packages failed: the time is no figure\n", failed, len(pkgs))
+		os.Exit(1)
+	case runErr != nil:
+		fmt.Printf("go test: %v: the time is no figure\n", runErr)
 		os.Exit(1)
 	}
 }
