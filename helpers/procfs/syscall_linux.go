@@ -47,7 +47,55 @@ var (
 	// taken the processor back (sysmon and retake, in
 	// $GOROOT/src/runtime/proc.go).
 	SysmonTick = []int{unix.SYS_NANOSLEEP}
+	// RuntimeWaits are all the system calls a Go program sleeps in when it
+	// waits for nothing but other goroutines, the poller, a timer or a
+	// child: an idle thread's futex, the poller, sysmon's short sleep, and
+	// the wait for a child of os.Process.Wait.
+	RuntimeWaits = []int{unix.SYS_FUTEX, unix.SYS_EPOLL_PWAIT, unix.SYS_EPOLL_PWAIT2, unix.SYS_NANOSLEEP,
+		unix.SYS_WAITID, unix.SYS_WAIT4}
 )
+
+// PollsForTimer reports whether a thread of pid waits in the runtime's
+// poller until a time: a thread the runtime woke at its next timer. The
+// runtime passes epoll_pwait a timeout of -1 when it waits for
+// descriptors alone (netpoll in $GOROOT/src/runtime/netpoll_epoll.go).
+// A thread in epoll_pwait2, which the runtime does not use, counts as
+// waiting for a time.
+func PollsForTimer(pid int) bool {
+	for _, tid := range Threads(pid) {
+		b, err := readFile(taskDir(pid, tid) + "/syscall")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b)) // "281 0x4 0x... 0x80 0xffffffffffffffff ..."
+		if len(f) < 5 {
+			continue
+		}
+		switch f[0] {
+		case strconv.Itoa(unix.SYS_EPOLL_PWAIT2):
+			return true
+		case strconv.Itoa(unix.SYS_EPOLL_PWAIT):
+			// The timeout is a C int: the low 32 bits of the register.
+			timeout, err := strconv.ParseUint(f[4], 0, 64)
+			if err != nil || int32(uint32(timeout)) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// OnlyIn reports whether every thread of pid is blocked inside one of the
+// system calls nrs.
+func OnlyIn(pid int, nrs []int) bool {
+	tids := Threads(pid)
+	for _, tid := range tids {
+		if !slices.Contains(nrs, ThreadSyscall(pid, tid)) {
+			return false
+		}
+	}
+	return len(tids) > 0
+}
 
 // InSyscall reports whether a thread of pid is blocked inside one of the
 // system calls nrs.

@@ -4,5 +4,7 @@ package procfs
 
 func ThreadSyscall(int, int) int { return -1 }
 func InSyscall(int, []int) bool  { return false }
+func PollsForTimer(int) bool     { return false }
+func OnlyIn(int, []int) bool     { return false }
 
-var RuntimePoller, SysmonTick []int
+var RuntimePoller, SysmonTick, RuntimeWaits []int
