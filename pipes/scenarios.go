@@ -94,7 +94,9 @@ var ReadAfterWait = lesson.Pair("read-after-wait", func(c code, _ []string) int 
 })
 
 // DrainInTurn collects both streams of a writer that fills stderr first.
-var DrainInTurn = lesson.Pair("drain-in-turn", func(c code, _ []string) int {
+var DrainInTurn = lesson.Pair("drain-in-turn", collectBoth)
+
+func collectBoth(c code, _ []string) int {
 	cmd := role.Command(Writer, fmt.Sprintf("stderr:%d", EachStream), fmt.Sprintf("stdout:%d", EachStream))
 	stdout, stderr, err := c.CollectBoth(cmd)
 	if err != nil {
@@ -103,10 +105,12 @@ var DrainInTurn = lesson.Pair("drain-in-turn", func(c code, _ []string) int {
 	}
 	role.Emitf("stdout %d bytes, stderr %d bytes", len(stdout), len(stderr))
 	return 0
-})
+}
 
 // StdinNeverClosed feeds a counter its input.
-var StdinNeverClosed = lesson.Pair("stdin-never-closed", func(c code, _ []string) int {
+var StdinNeverClosed = lesson.Pair("stdin-never-closed", feedCounter)
+
+func feedCounter(c code, _ []string) int {
 	cmd := role.Command(counter)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -116,7 +120,7 @@ var StdinNeverClosed = lesson.Pair("stdin-never-closed", func(c code, _ []string
 	}
 	role.Emitf("fed %d bytes; the child %s", Input, out.String())
 	return 0
-})
+}
 
 // BackgroundHoldsPipe runs a script that leaves a job in the background.
 var BackgroundHoldsPipe = lesson.Pair("background-holds-pipe", func(c code, _ []string) int {
@@ -135,7 +139,9 @@ var StderrLost = lesson.Pair("stderr-lost", func(c code, _ []string) int {
 })
 
 // LeakedDescriptor tells a reader it is done while a helper runs.
-var LeakedDescriptor = lesson.Pair("leaked-descriptor", func(c code, _ []string) int {
+var LeakedDescriptor = lesson.Pair("leaked-descriptor", notifyReader)
+
+func notifyReader(c code, _ []string) int {
 	helper := role.Command(idle)
 	got, err := c.NotifyDone(helper)
 	if helper.Process != nil {
@@ -148,7 +154,7 @@ var LeakedDescriptor = lesson.Pair("leaked-descriptor", func(c code, _ []string)
 	}
 	role.Emitf("read %q, then EOF", got)
 	return 0
-})
+}
 
 // The logger's output: a few short lines, one line longer than a
 // bufio.Scanner takes (bufio.MaxScanTokenSize, 64 KiB), and more short
@@ -304,7 +310,9 @@ func whose(answer string, server int) string {
 const Question = "is anyone there?"
 
 // BlockBuffered asks a filter one question and waits for its answer.
-var BlockBuffered = lesson.Pair("block-buffered", func(c code, _ []string) int {
+var BlockBuffered = lesson.Pair("block-buffered", askFilter)
+
+func askFilter(c code, _ []string) int {
 	cmd := c.LineFilter("tr", "a-z", "A-Z")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -324,4 +332,4 @@ var BlockBuffered = lesson.Pair("block-buffered", func(c code, _ []string) int {
 	stdin.Close()
 	role.Emitf("the filter: %v", cmd.Wait())
 	return 0
-})
+}

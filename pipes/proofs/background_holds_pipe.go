@@ -3,6 +3,7 @@
 package proofs
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,7 +85,8 @@ func proveWaitOutlivesScript(t childproc.T, r role.Role) {
 }
 
 func proveWaitDelayReturns(t childproc.T, r role.Role) {
-	p := childproc.Start(t, r, childproc.Timeout(childproc.FinishBound))
+	p := childproc.Start(t, r, childproc.Timeout(childproc.FinishBound),
+		neverWaitsForTheJob("the script has exited, and Wait waits for the pipe its background job holds, with no timer"))
 	res := p.Wait(t)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, []string{`output "started\n"`, "error is exec.ErrWaitDelay"}, res.Events)
@@ -97,6 +99,33 @@ func proveWaitDelayReturns(t childproc.T, r role.Role) {
 		t.Logf("Wait returned after %v with %s and the output; background job %d (%s) was still running (WaitDelay kills nothing without a Context)",
 			res.Elapsed.Round(time.Millisecond), res.Events[1], left[0], job)
 	}
+}
+
+// neverWaitsForTheJob is the broken Wait as a state that no program
+// which will finish is seen in. Where Wait sleeps cannot tell the two
+// halves apart, as the broken proof says; what it waits for can. At two
+// looks in a row, with the same job:
+//   - the script has been reaped, and its background job holds a pipe the
+//     parent holds too;
+//   - the parent waits for nothing of its own (parentIdle): no timer.
+//
+// The fixed Wait selects on WaitDelay's timer from the moment the script
+// is reaped until it fires, and a goroutine blocked on a timer keeps a
+// thread in the poller with a timeout (procfs.PollsForTimer). Once it
+// fires, os/exec closes the pipes, which wakes the copiers. A parent that
+// waits for the job's pipe alone waits as long as the job lives: an hour.
+func neverWaitsForTheJob(what string) childproc.Option {
+	return twice(what, func(p *childproc.Proc) string {
+		job := background(p)
+		if job == 0 || len(procfs.Children(p.Pid)) != 0 {
+			return ""
+		}
+		pipe := procfs.Descriptors(job)[1]
+		if !strings.HasPrefix(pipe, "pipe:") || !holds(p.Pid, pipe) || !parentIdle(p.Pid) {
+			return ""
+		}
+		return strconv.Itoa(job)
+	})
 }
 
 // background is the live process of p's group that is neither the child

@@ -92,9 +92,42 @@ func proveAnswerBuffered(t childproc.T, r role.Role) {
 
 func proveAnswerArrives(t childproc.T, r role.Role) {
 	needStdbuf(t, r)
-	res := childproc.Finish(t, r)
+	res := childproc.Finish(t, r, neverAnswerBuffered("the filter has read the question and waits for more, its answer unwritten, while the parent waits for it"))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	answer := fmt.Sprintf("answer %q, error <nil>", "IS ANYONE THERE?\n")
 	require.Equal(t, []string{"asked", answer, "the filter: <nil>"}, res.Events)
 	t.Logf("%s, before stdin was closed; then %s", answer, res.LastEvent())
+}
+
+// neverAnswerBuffered is the broken proof's evidence, joined to a parent
+// that waits for the answer, as a state that no program which will finish
+// is seen in. At two looks in a row, with the same counts:
+//   - the filter, a child of the parent, sleeps in pipe_read on an empty
+//     stdin that the parent holds, and has written nothing: its stdout
+//     pipe is empty;
+//   - the parent waits for nothing of its own (parentIdle), and has
+//     written and read nothing from the first look to the last.
+//
+// A filter that writes each answer at the newline is never seen so after
+// it has read the question, and before the question it is awake: the
+// parent that has written it and gone idle woke the filter with that
+// write. A parent that would close stdin, or write more, after a pause
+// keeps a timer in the poller, and the filter would then answer at EOF.
+func neverAnswerBuffered(what string) childproc.Option {
+	return twice(what, func(p *childproc.Proc) string {
+		for _, filter := range procfs.Children(p.Pid) {
+			in, out := procfs.Descriptors(filter)[0], procfs.Descriptors(filter)[1]
+			queuedIn, err := procfs.PipeQueued(filter, 0)
+			queuedOut, err2 := procfs.PipeQueued(filter, 1)
+			if err != nil || err2 != nil || queuedIn != 0 || queuedOut != 0 || !holds(p.Pid, in) || !holds(p.Pid, out) {
+				continue
+			}
+			before, filterIO := procfs.ReadIO(p.Pid), procfs.ReadIO(filter)
+			if filterIO.Written == 0 && procfs.SleepsIn(filter, procfs.PipeRead) && parentIdle(p.Pid) &&
+				procfs.ReadIO(p.Pid) == before && procfs.ReadIO(filter) == filterIO {
+				return fmt.Sprint(filter, before, filterIO)
+			}
+		}
+		return ""
+	})
 }

@@ -111,7 +111,8 @@ func proveWaitStuckOnSessionRead(t childproc.T, r role.Role) {
 
 func proveSessionEnds(t childproc.T, r role.Role) {
 	keyboard, typist := keyboard(t)
-	p := childproc.Start(t, r, childproc.Stdin(keyboard), childproc.Timeout(childproc.FinishBound))
+	p := childproc.Start(t, r, childproc.Stdin(keyboard), childproc.Timeout(childproc.FinishBound),
+		neverWaitsForTheClient("the shell has exited, and Wait waits for the client to send more"))
 	_, err := typist.WriteString(pipes.ExitCommand)
 	require.NoError(t, err)
 	res := p.Wait(t)
@@ -123,6 +124,52 @@ func proveSessionEnds(t childproc.T, r role.Role) {
 // keyboard returns the two ends of a pipe that stands for the client's
 // keyboard: the child reads what the test types, and the keyboard stays
 // open until the test ends, as a connected client does.
+// neverWaitsForTheClient is the broken Wait as a state that no program
+// which will finish is seen in. At two looks in a row, with the same
+// threads:
+//   - the shell, seen before, has been reaped: the parent has no child;
+//   - the parent waits for nothing of its own (parentIdle), except the
+//     client's keys: the scenario copies its own stdin to the client in a
+//     goroutine, which may sit in read(2) on it in both halves.
+//
+// Once the shell is reaped, a parent that will finish has work to do: the
+// fixed one closes the session, which ends its copy's Read at once, and
+// returns. One that waits for nothing but the client waits for as long as
+// the client stays connected.
+func neverWaitsForTheClient(what string) childproc.Option {
+	sawShell := false
+	return twice(what, func(p *childproc.Proc) string {
+		if len(procfs.Children(p.Pid)) > 0 {
+			sawShell = true
+			return ""
+		}
+		if !sawShell || !idleButForKeys(p.Pid) {
+			return ""
+		}
+		return fmt.Sprint(procfs.Threads(p.Pid))
+	})
+}
+
+// idleButForKeys is parentIdle for a parent whose threads may also sit in
+// read(2) on its own stdin.
+func idleButForKeys(parent int) bool {
+	keys := procfs.Descriptors(parent)[0]
+	reading := procfs.ReadingFrom(parent)
+	for _, target := range reading {
+		if target != keys {
+			return false
+		}
+	}
+	others := 0
+	for _, tid := range procfs.Threads(parent) {
+		if !slices.Contains(procfs.RuntimeWaits, procfs.ThreadSyscall(parent, tid)) {
+			others++
+		}
+	}
+	return others == len(reading) && procfs.Idle(parent) &&
+		!procfs.PollsForTimer(parent) && !procfs.InSyscall(parent, procfs.SysmonTick)
+}
+
 func keyboard(t childproc.T) (keys, typist *os.File) {
 	keys, typist, err := os.Pipe()
 	require.NoError(t, err)

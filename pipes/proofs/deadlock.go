@@ -3,6 +3,7 @@
 package proofs
 
 import (
+	"strconv"
 	"strings"
 
 	"procbugs/helpers/childproc"
@@ -37,8 +38,8 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 // read by the parent from the first to the last:
 //   - a child of the parent sleeps in pipe_write, inside a write to a pipe
 //     the parent holds;
-//   - every thread of the parent is asleep, one of them in Wait;
-//   - none is in the runtime's poller, and none in sysmon's short sleep.
+//   - the parent waits for nothing of its own (parentIdle), one of its
+//     threads in Wait and none in the runtime's poller.
 //
 // A program with a reader is never seen so. A writer blocks only on a
 // pipe with no room; the write that put the last bytes there woke the
@@ -52,16 +53,88 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 // reads the threads one after another: sysmon, read before the other
 // thread entered Wait, would be seen asleep in its long sleep.
 func neverStuckWriting(what string) childproc.Option {
-	seen := false
-	var read int64
+	return twice(what, func(p *childproc.Proc) string {
+		return noProgress(p, func(io procfs.IO) int64 { return io.Read }, func() bool {
+			return blockedWritingToParent(p.Pid) && parentIdle(p.Pid) &&
+				procfs.SleepsIn(p.Pid, procfs.DoWait) && !procfs.InSyscall(p.Pid, procfs.RuntimePoller)
+		})
+	})
+}
+
+// neverStuckReading is the same deadlock the other way round: the child
+// waits to read what the parent never writes, nor ends by closing the
+// pipe, and the parent waits for the child. At two looks in a row, with
+// not one byte written by the parent from the first to the last:
+//   - a child of the parent sleeps in pipe_read, inside a read of a pipe
+//     the parent holds;
+//   - the parent waits for nothing of its own, one of its threads in Wait.
+//
+// A program that writes, or closes, is never seen so. Closing the last
+// write end wakes the reader at once with EOF, so the parent no longer
+// holds the pipe by the time the child sleeps in it again. A writer that
+// has yet to run keeps a thread awake, or sysmon in its short sleep, as
+// above; one that waits for a timer keeps a thread in the poller with a
+// timeout; and one that waits for room cannot wait on a pipe that a
+// reader has emptied, since the read that emptied it woke the writer.
+// The poller itself may wait without a timeout: the copy of the child's
+// stdout that os/exec runs waits there.
+func neverStuckReading(what string) childproc.Option {
+	return twice(what, func(p *childproc.Proc) string {
+		return noProgress(p, func(io procfs.IO) int64 { return io.Written }, func() bool {
+			return blockedReadingFromParent(p.Pid) && parentIdle(p.Pid) && procfs.SleepsIn(p.Pid, procfs.DoWait)
+		})
+	})
+}
+
+// neverUnread is a full pipe that nobody reads, whatever the parent waits
+// for instead: at two looks in a row, with not one byte read by the parent
+// from the first to the last, a child of the parent sleeps in pipe_write,
+// inside a write to a pipe the parent holds, and the parent waits for
+// nothing of its own. The argument of neverStuckWriting holds without
+// Wait: the write that filled the pipe woke whoever waits to read it, in
+// the poller or in read(2), and a woken thread is awake until it has read.
+func neverUnread(what string) childproc.Option {
+	return twice(what, func(p *childproc.Proc) string {
+		return noProgress(p, func(io procfs.IO) int64 { return io.Read }, func() bool {
+			return blockedWritingToParent(p.Pid) && parentIdle(p.Pid)
+		})
+	})
+}
+
+// parentIdle reports whether the parent waits for nothing of its own:
+// every thread asleep (procfs.Idle), each in one of the runtime's waits or
+// in Wait (procfs.RuntimeWaits), none waiting in the poller for a timer
+// (procfs.PollsForTimer), and none in sysmon's short sleep. Such a parent
+// waits for another process, or for a descriptor, to act first. A thread
+// asleep in any other system call, a write to a slow disk say, is no
+// proof that the parent will not go on by itself.
+func parentIdle(parent int) bool {
+	return procfs.Idle(parent) && procfs.OnlyIn(parent, procfs.RuntimeWaits) &&
+		!procfs.PollsForTimer(parent) && !procfs.InSyscall(parent, procfs.SysmonTick)
+}
+
+// noProgress returns the parent's count of the bytes that would have
+// ended the wait (progress), as a witness for twice, if state holds and
+// the count did not move while state was read; "" otherwise.
+func noProgress(p *childproc.Proc, progress func(procfs.IO) int64, state func() bool) string {
+	before := progress(procfs.ReadIO(p.Pid))
+	if before == 0 || !state() || progress(procfs.ReadIO(p.Pid)) != before || !state() {
+		return ""
+	}
+	return strconv.FormatInt(before, 10)
+}
+
+// twice is a stuck state that must be seen at two looks in a row with the
+// same witness: look returns what it saw ("" when the state does not
+// hold), a count or a pid, so that the two looks see one unbroken state.
+// One look reads the threads of a process one after another, and may
+// catch each at a different instant.
+func twice(what string, look func(p *childproc.Proc) string) childproc.Option {
+	last := ""
 	return childproc.StuckWhen(what, func(p *childproc.Proc) bool {
-		before := procfs.ReadIO(p.Pid)
-		holds := before.Read != 0 && blockedWritingToParent(p.Pid) && procfs.Idle(p.Pid) &&
-			procfs.SleepsIn(p.Pid, procfs.DoWait) && !procfs.InSyscall(p.Pid, procfs.RuntimePoller) &&
-			!procfs.InSyscall(p.Pid, procfs.SysmonTick) &&
-			procfs.ReadIO(p.Pid).Read == before.Read && blockedWritingToParent(p.Pid)
-		again := holds && seen && before.Read == read
-		seen, read = holds, before.Read
+		seen := look(p)
+		again := seen != "" && seen == last
+		last = seen
 		return again
 	})
 }
@@ -69,11 +142,21 @@ func neverStuckWriting(what string) childproc.Option {
 // blockedWritingToParent reports whether a child of parent sleeps in
 // pipe_write inside a write to a pipe that parent holds.
 func blockedWritingToParent(parent int) bool {
+	return blockedOnParent(parent, procfs.PipeWrite, procfs.WritingTo)
+}
+
+// blockedReadingFromParent reports whether a child of parent sleeps in
+// pipe_read inside a read of a pipe that parent holds.
+func blockedReadingFromParent(parent int) bool {
+	return blockedOnParent(parent, procfs.PipeRead, procfs.ReadingFrom)
+}
+
+func blockedOnParent(parent int, wchan []string, pipesIn func(pid int) []string) bool {
 	for _, child := range procfs.Children(parent) {
-		if !procfs.SleepsIn(child, procfs.PipeWrite) {
+		if !procfs.SleepsIn(child, wchan) {
 			continue
 		}
-		for _, target := range procfs.WritingTo(child) {
+		for _, target := range pipesIn(child) {
 			if strings.HasPrefix(target, "pipe:") && holds(parent, target) {
 				return true
 			}

@@ -90,7 +90,7 @@ func full(pid, fd int) bool {
 }
 
 func proveDrainsBoth(t childproc.T, r role.Role) {
-	res := childproc.Finish(t, r)
+	res := childproc.Finish(t, r, neverUnread("the parent waits on stdout while the writer is stuck on a full stderr that nobody reads"))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("stdout %d bytes, stderr %d bytes", pipes.EachStream, pipes.EachStream), res.LastEvent())
 	t.Logf("%s", res.LastEvent())

@@ -3,6 +3,7 @@
 package proofs
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/stretchr/testify/assert"
@@ -86,8 +87,33 @@ func sharedPipe(helper int, reading []string) string {
 }
 
 func proveReaderGetsEOF(t childproc.T, r role.Role) {
-	res := childproc.Finish(t, r)
+	res := childproc.Finish(t, r, neverHeldByHelper("the reader waits for EOF on a pipe that the helper holds too"))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, `read "done", then EOF`, res.LastEvent())
 	t.Logf("%s while the helper was still running", res.LastEvent())
+}
+
+// neverHeldByHelper is the broken proof's evidence as a state that no
+// correct program is seen in, so that code which leaks the pipe fails as
+// soon as it is seen: a child that has exec'd, every thread of it asleep,
+// holds above stdio the pipe a thread of the parent is blocked reading,
+// at two looks in a row. The helper lives until the reader is done, so
+// the reader would wait for it for ever.
+//
+// Asleep, because the kernel marks a process exec'd (procfs.Execed) a
+// moment before it closes its close-on-exec descriptors, within the same
+// execve: a helper still inside it is running. A fix by any means (a pipe
+// opened with close-on-exec, or made after the helper started) leaves the
+// helper with nothing of the pipe once it runs its program.
+func neverHeldByHelper(what string) childproc.Option {
+	return twice(what, func(p *childproc.Proc) string {
+		for _, kid := range procfs.Children(p.Pid) {
+			if procfs.Execed(kid) && procfs.Idle(kid) {
+				if pipe := sharedPipe(kid, procfs.ReadingFrom(p.Pid)); pipe != "" {
+					return fmt.Sprint(kid, " ", pipe)
+				}
+			}
+		}
+		return ""
+	})
 }

@@ -66,7 +66,7 @@ func proveWaitsForEOF(t childproc.T, r role.Role) {
 }
 
 func proveReadsToEOF(t childproc.T, r role.Role) {
-	res := childproc.Finish(t, r)
+	res := childproc.Finish(t, r, neverStuckReading("the parent waits while the counter waits for the end of a stdin the parent still holds"))
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, fmt.Sprintf("fed %d bytes; the child counted %d bytes", pipes.Input, pipes.Input), res.LastEvent())
 	t.Logf("%s", res.LastEvent())
