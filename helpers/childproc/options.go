@@ -81,6 +81,22 @@ func StuckWhen(what string, stuck func(p *Proc) bool) Option {
 	return func(c *config) { c.stuck = &stuckState{what, stuck} }
 }
 
+// StuckWhenSeenTwice is StuckWhen for a state read in several steps, as
+// most are: look returns a witness of what it saw (a count, a pid), or ""
+// when the state does not hold, and the state holds once two looks in a
+// row return the same witness. One look reads the threads of a process
+// one after another and may catch each at a different instant; two looks
+// with one witness see one unbroken state.
+func StuckWhenSeenTwice(what string, look func(p *Proc) string) Option {
+	last := ""
+	return StuckWhen(what, func(p *Proc) bool {
+		seen := look(p)
+		again := seen != "" && seen == last
+		last = seen
+		return again
+	})
+}
+
 type stuckState struct {
 	what  string
 	holds func(p *Proc) bool

@@ -85,6 +85,17 @@ func PollsForTimer(pid int) bool {
 	return false
 }
 
+// WaitsForOthers reports whether a Go program waits for nothing of its
+// own: every thread asleep (Idle), each in one of the RuntimeWaits, none
+// waiting in the poller for a timer (PollsForTimer), and none in sysmon's
+// short sleep (SysmonTick). Such a program waits for another process, or
+// for a descriptor, to act first. A thread asleep in any other system
+// call, a write to a slow disk say, is no proof that it will not go on
+// by itself.
+func WaitsForOthers(pid int) bool {
+	return Idle(pid) && OnlyIn(pid, RuntimeWaits) && !PollsForTimer(pid) && !InSyscall(pid, SysmonTick)
+}
+
 // OnlyIn reports whether every thread of pid is blocked inside one of the
 // system calls nrs.
 func OnlyIn(pid int, nrs []int) bool {

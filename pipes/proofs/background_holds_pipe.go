@@ -57,9 +57,10 @@ var BackgroundHoldsPipe = catalog.Entry{
     P-->>P: fixed: WaitDelay passes, pipes closed, ErrWaitDelay`,
 }
 
-// For its 100 ms the fixed code waits in the same place, so no reading of
-// /proc can tell the two apart. The goroutine dump can: it is one instant
-// of the whole program. The broken Wait is a plain channel receive with
+// For its 100 ms the fixed code waits in the same place, so where the
+// threads sleep cannot tell the two apart; what they wait for can (the
+// fixed proof's stuck state reads it). The goroutine dump shows it whole,
+// at one instant of the whole program. The broken Wait is a plain channel receive with
 // the copying goroutine parked on the pipe; the fixed one is a select with
 // a timer, and once the timer has fired it closes the pipe, which wakes
 // the copier, before it ever receives.
@@ -107,7 +108,8 @@ func proveWaitDelayReturns(t childproc.T, r role.Role) {
 // looks in a row, with the same job:
 //   - the script has been reaped, and its background job holds a pipe the
 //     parent holds too;
-//   - the parent waits for nothing of its own (parentIdle): no timer.
+//   - the parent waits for nothing of its own
+//     (procfs.WaitsForOthers): no timer.
 //
 // The fixed Wait selects on WaitDelay's timer from the moment the script
 // is reaped until it fires, and a goroutine blocked on a timer keeps a
@@ -115,13 +117,13 @@ func proveWaitDelayReturns(t childproc.T, r role.Role) {
 // fires, os/exec closes the pipes, which wakes the copiers. A parent that
 // waits for the job's pipe alone waits as long as the job lives: an hour.
 func neverWaitsForTheJob(what string) childproc.Option {
-	return twice(what, func(p *childproc.Proc) string {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
 		job := background(p)
 		if job == 0 || len(procfs.Children(p.Pid)) != 0 {
 			return ""
 		}
 		pipe := procfs.Descriptors(job)[1]
-		if !strings.HasPrefix(pipe, "pipe:") || !holds(p.Pid, pipe) || !parentIdle(p.Pid) {
+		if !strings.HasPrefix(pipe, "pipe:") || !holds(p.Pid, pipe) || !procfs.WaitsForOthers(p.Pid) {
 			return ""
 		}
 		return strconv.Itoa(job)

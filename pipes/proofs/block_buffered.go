@@ -105,8 +105,8 @@ func proveAnswerArrives(t childproc.T, r role.Role) {
 //   - the filter, a child of the parent, sleeps in pipe_read on an empty
 //     stdin that the parent holds, and has written nothing: its stdout
 //     pipe is empty;
-//   - the parent waits for nothing of its own (parentIdle), and has
-//     written and read nothing from the first look to the last.
+//   - the parent waits for nothing of its own (procfs.WaitsForOthers),
+//     and has written and read nothing from the first look to the last.
 //
 // A filter that writes each answer at the newline is never seen so after
 // it has read the question, and before the question it is awake: the
@@ -114,7 +114,7 @@ func proveAnswerArrives(t childproc.T, r role.Role) {
 // write. A parent that would close stdin, or write more, after a pause
 // keeps a timer in the poller, and the filter would then answer at EOF.
 func neverAnswerBuffered(what string) childproc.Option {
-	return twice(what, func(p *childproc.Proc) string {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
 		for _, filter := range procfs.Children(p.Pid) {
 			in, out := procfs.Descriptors(filter)[0], procfs.Descriptors(filter)[1]
 			queuedIn, err := procfs.PipeQueued(filter, 0)
@@ -123,7 +123,7 @@ func neverAnswerBuffered(what string) childproc.Option {
 				continue
 			}
 			before, filterIO := procfs.ReadIO(p.Pid), procfs.ReadIO(filter)
-			if filterIO.Written == 0 && procfs.SleepsIn(filter, procfs.PipeRead) && parentIdle(p.Pid) &&
+			if filterIO.Written == 0 && procfs.SleepsIn(filter, procfs.PipeRead) && procfs.WaitsForOthers(p.Pid) &&
 				procfs.ReadIO(p.Pid) == before && procfs.ReadIO(filter) == filterIO {
 				return fmt.Sprint(filter, before, filterIO)
 			}

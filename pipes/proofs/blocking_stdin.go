@@ -128,9 +128,9 @@ func proveSessionEnds(t childproc.T, r role.Role) {
 // which will finish is seen in. At two looks in a row, with the same
 // threads:
 //   - the shell, seen before, has been reaped: the parent has no child;
-//   - the parent waits for nothing of its own (parentIdle), except the
-//     client's keys: the scenario copies its own stdin to the client in a
-//     goroutine, which may sit in read(2) on it in both halves.
+//   - the parent waits for nothing of its own (procfs.WaitsForOthers),
+//     except the client's keys: the scenario copies its own stdin to the
+//     client in a goroutine, which may sit in read(2) on it in both halves.
 //
 // Once the shell is reaped, a parent that will finish has work to do: the
 // fixed one closes the session, which ends its copy's Read at once, and
@@ -138,7 +138,7 @@ func proveSessionEnds(t childproc.T, r role.Role) {
 // the client stays connected.
 func neverWaitsForTheClient(what string) childproc.Option {
 	sawShell := false
-	return twice(what, func(p *childproc.Proc) string {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
 		if len(procfs.Children(p.Pid)) > 0 {
 			sawShell = true
 			return ""
@@ -150,8 +150,8 @@ func neverWaitsForTheClient(what string) childproc.Option {
 	})
 }
 
-// idleButForKeys is parentIdle for a parent whose threads may also sit in
-// read(2) on its own stdin.
+// idleButForKeys is procfs.WaitsForOthers for a parent whose threads may
+// also sit in read(2) on its own stdin.
 func idleButForKeys(parent int) bool {
 	keys := procfs.Descriptors(parent)[0]
 	reading := procfs.ReadingFrom(parent)

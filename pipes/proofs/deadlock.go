@@ -38,8 +38,8 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 // read by the parent from the first to the last:
 //   - a child of the parent sleeps in pipe_write, inside a write to a pipe
 //     the parent holds;
-//   - the parent waits for nothing of its own (parentIdle), one of its
-//     threads in Wait and none in the runtime's poller.
+//   - the parent waits for nothing of its own (procfs.WaitsForOthers),
+//     one of its threads in Wait and none in the runtime's poller.
 //
 // A program with a reader is never seen so. A writer blocks only on a
 // pipe with no room; the write that put the last bytes there woke the
@@ -53,9 +53,9 @@ func parentWaitsWhile(t childproc.T, r role.Role, what string, wchan []string) (
 // reads the threads one after another: sysmon, read before the other
 // thread entered Wait, would be seen asleep in its long sleep.
 func neverStuckWriting(what string) childproc.Option {
-	return twice(what, func(p *childproc.Proc) string {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
 		return noProgress(p, func(io procfs.IO) int64 { return io.Read }, func() bool {
-			return blockedWritingToParent(p.Pid) && parentIdle(p.Pid) &&
+			return blockedWritingToParent(p.Pid) && procfs.WaitsForOthers(p.Pid) &&
 				procfs.SleepsIn(p.Pid, procfs.DoWait) && !procfs.InSyscall(p.Pid, procfs.RuntimePoller)
 		})
 	})
@@ -79,9 +79,9 @@ func neverStuckWriting(what string) childproc.Option {
 // The poller itself may wait without a timeout: the copy of the child's
 // stdout that os/exec runs waits there.
 func neverStuckReading(what string) childproc.Option {
-	return twice(what, func(p *childproc.Proc) string {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
 		return noProgress(p, func(io procfs.IO) int64 { return io.Written }, func() bool {
-			return blockedReadingFromParent(p.Pid) && parentIdle(p.Pid) && procfs.SleepsIn(p.Pid, procfs.DoWait)
+			return blockedReadingFromParent(p.Pid) && procfs.WaitsForOthers(p.Pid) && procfs.SleepsIn(p.Pid, procfs.DoWait)
 		})
 	})
 }
@@ -94,27 +94,15 @@ func neverStuckReading(what string) childproc.Option {
 // Wait: the write that filled the pipe woke whoever waits to read it, in
 // the poller or in read(2), and a woken thread is awake until it has read.
 func neverUnread(what string) childproc.Option {
-	return twice(what, func(p *childproc.Proc) string {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
 		return noProgress(p, func(io procfs.IO) int64 { return io.Read }, func() bool {
-			return blockedWritingToParent(p.Pid) && parentIdle(p.Pid)
+			return blockedWritingToParent(p.Pid) && procfs.WaitsForOthers(p.Pid)
 		})
 	})
 }
 
-// parentIdle reports whether the parent waits for nothing of its own:
-// every thread asleep (procfs.Idle), each in one of the runtime's waits or
-// in Wait (procfs.RuntimeWaits), none waiting in the poller for a timer
-// (procfs.PollsForTimer), and none in sysmon's short sleep. Such a parent
-// waits for another process, or for a descriptor, to act first. A thread
-// asleep in any other system call, a write to a slow disk say, is no
-// proof that the parent will not go on by itself.
-func parentIdle(parent int) bool {
-	return procfs.Idle(parent) && procfs.OnlyIn(parent, procfs.RuntimeWaits) &&
-		!procfs.PollsForTimer(parent) && !procfs.InSyscall(parent, procfs.SysmonTick)
-}
-
 // noProgress returns the parent's count of the bytes that would have
-// ended the wait (progress), as a witness for twice, if state holds and
+// ended the wait (progress), as the witness of a look, if state holds and
 // the count did not move while state was read; "" otherwise.
 func noProgress(p *childproc.Proc, progress func(procfs.IO) int64, state func() bool) string {
 	before := progress(procfs.ReadIO(p.Pid))
@@ -122,21 +110,6 @@ func noProgress(p *childproc.Proc, progress func(procfs.IO) int64, state func() 
 		return ""
 	}
 	return strconv.FormatInt(before, 10)
-}
-
-// twice is a stuck state that must be seen at two looks in a row with the
-// same witness: look returns what it saw ("" when the state does not
-// hold), a count or a pid, so that the two looks see one unbroken state.
-// One look reads the threads of a process one after another, and may
-// catch each at a different instant.
-func twice(what string, look func(p *childproc.Proc) string) childproc.Option {
-	last := ""
-	return childproc.StuckWhen(what, func(p *childproc.Proc) bool {
-		seen := look(p)
-		again := seen != "" && seen == last
-		last = seen
-		return again
-	})
 }
 
 // blockedWritingToParent reports whether a child of parent sleeps in

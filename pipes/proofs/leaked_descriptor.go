@@ -106,7 +106,7 @@ func proveReaderGetsEOF(t childproc.T, r role.Role) {
 // opened with close-on-exec, or made after the helper started) leaves the
 // helper with nothing of the pipe once it runs its program.
 func neverHeldByHelper(what string) childproc.Option {
-	return twice(what, func(p *childproc.Proc) string {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
 		for _, kid := range procfs.Children(p.Pid) {
 			if procfs.Execed(kid) && procfs.Idle(kid) {
 				if pipe := sharedPipe(kid, procfs.ReadingFrom(p.Pid)); pipe != "" {
