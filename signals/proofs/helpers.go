@@ -194,12 +194,18 @@ func StopSurvivor(t childproc.T, p *childproc.Proc) childproc.Result {
 }
 
 // KilledBy returns a proof that the child, once ready, is killed by sig,
-// its default action, with a shell status of 128+sig.
+// its default action, with a shell status of 128+sig. A child that
+// survives the signal fails it as soon as that is decided (AwaitFate).
 func KilledBy(sig syscall.Signal, opts ...childproc.Option) func(t childproc.T, r role.Role) {
 	return func(t childproc.T, r role.Role) {
 		p := childproc.Start(t, r, append([]childproc.Option{childproc.Timeout(childproc.FinishBound)}, opts...)...)
 		p.WaitReady(t)
 		p.Signal(t, sig)
+		if AwaitFate(t, p, sig) {
+			res := p.Stop(t)
+			t.Fatalf("%s was caught, and the child went idle after it: it lives on, until stopped (%s)",
+				childproc.SignalName(sig), res.Status())
+		}
 		res := p.Wait(t)
 		require.Equal(t, sig, res.Signal, "%s; stderr:\n%s", res.Status(), res.Stderr)
 		require.Equal(t, 128+int(sig), res.ShellCode)

@@ -5,6 +5,7 @@ package proofs
 import (
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -73,8 +74,9 @@ func StartCancelled(t childproc.T, r role.Role, opts ...childproc.Option) (p *ch
 	return p, feed, listener
 }
 
-// The fixed code also waits, for WaitDelay, in the same places, so no
-// reading of /proc can tell the two apart. The goroutine dump can. Once
+// The fixed code also waits, for WaitDelay, in the same places, so where
+// the threads sleep cannot tell the two apart; what they wait for can
+// (the fixed proof's stuck state reads it). The goroutine dump shows it. Once
 // Cancel has run, the broken context watcher has nothing left to do but
 // hand Wait its result: a plain channel send, in watchCtx, with no timer.
 // The fixed watcher is then in a select with the WaitDelay timer; it
@@ -100,7 +102,8 @@ func proveRunHangs(t childproc.T, r role.Role) {
 }
 
 func proveKilledAfterWaitDelay(t childproc.T, r role.Role) {
-	p, _, listener := StartCancelled(t, r, childproc.Timeout(childproc.FinishBound))
+	p, _, listener := StartCancelled(t, r, childproc.Timeout(childproc.FinishBound),
+		neverWaitsForTheListener("the context is cancelled, the listener ignored SIGTERM, and Run waits for it with nothing left to end it"))
 	res := p.Wait(t)
 	require.Equal(t, 0, res.ExitCode, res.Stderr)
 	require.Equal(t, "run returned signal: killed", res.LastEvent())
@@ -108,4 +111,29 @@ func proveKilledAfterWaitDelay(t childproc.T, r role.Role) {
 	require.False(t, procfs.Alive(listener), "Run killed the listener and reaped it")
 	t.Logf("context cancelled, SIGTERM ignored by %d; after WaitDelay (%v) it was killed: %q",
 		listener, signals.WaitDelay, res.LastEvent())
+}
+
+// neverWaitsForTheListener is the broken Run as a state that no program
+// which will finish is seen in. At two looks in a row, with the same
+// listener:
+//   - the listener, a child of the child, is alive and asleep;
+//   - the child waits for nothing of its own (procfs.WaitsForOthers), one
+//     of its threads in Wait.
+//
+// Until the gate opens, a goroutine of the scenario sits in read(2) on
+// stdin, which WaitsForOthers does not allow. Once the context is
+// cancelled, a Run that will end either waits for a timer, as WaitDelay's
+// watcher does, in the poller, or has killed the listener, which a kill
+// wakes until it is dead. The listener ignores SIGTERM, and only a kill
+// ends it.
+func neverWaitsForTheListener(what string) childproc.Option {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
+		for _, listener := range procfs.Children(p.Pid) {
+			if procfs.Alive(listener) && procfs.Idle(listener) &&
+				procfs.WaitsForOthers(p.Pid) && procfs.SleepsIn(p.Pid, procfs.DoWait) {
+				return strconv.Itoa(listener)
+			}
+		}
+		return ""
+	})
 }
