@@ -78,7 +78,8 @@ const nilDeref = "panic: runtime error: invalid memory address or nil pointer de
 // forked copy, about to exit by itself, can outlive the child for an
 // instant. KillGroup says that leftover is expected, and reaps it.
 func proveTimerCrashes(t childproc.T, r role.Role) {
-	p := childproc.Start(t, r, childproc.Timeout(childproc.FinishBound))
+	p := childproc.Start(t, r, childproc.Timeout(childproc.FinishBound),
+		neverCrashes("the child serves on with every thread asleep: no kill timer is left to crash it"))
 	res := p.Wait(t)
 	p.KillGroup(t)
 	require.Equal(t, 2, res.ExitCode, "%s; stderr: %s", res.Status(), res.Stderr)
@@ -94,6 +95,21 @@ func proveTimerCrashes(t childproc.T, r role.Role) {
 	}
 	t.Logf("Start failed (%s); the kill timer fired %s and its Kill on a nil *os.Process ended the program: %s, %q",
 		startError, when, res.Status(), nilDeref)
+}
+
+// neverCrashes is the fixed proof's evidence as a state in which the
+// broken proof, which waits for the crash, would wait for ever: the child
+// has said it serves on, and every thread of it sleeps, at two looks in a
+// row. A timer that has expired keeps a thread of the runtime busy until
+// it has run, and this one expires as it is armed, before Start. The
+// child's own sleep, an hour at a time, is a timer that has not expired.
+func neverCrashes(what string) childproc.Option {
+	return childproc.StuckWhenSeenTwice(what, func(p *childproc.Proc) string {
+		if !slices.Contains(p.Events(), termination.Serving) || !procfs.Idle(p.Pid) {
+			return ""
+		}
+		return termination.Serving
+	})
 }
 
 // proveNothingLeftToFire: a timer that has expired keeps a thread of the
