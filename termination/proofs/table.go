@@ -5,6 +5,7 @@ package proofs
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -146,6 +147,9 @@ func ProveOutcome(t childproc.T, row Row, r role.Role) (got Outcome, evidence st
 	opts := []childproc.Option{childproc.Env("GOTRACEBACK=single")}
 	if row.Want.Exit != Hangs {
 		opts = append(opts, childproc.Timeout(childproc.FinishBound))
+		if row.Mechanism.DependsOnCgo() {
+			opts = append(opts, neverNoGoroutineLeft(row.Mechanism))
+		}
 	}
 	p := childproc.Start(t, r, opts...)
 	if row.Mechanism.Signal != 0 {
@@ -171,6 +175,35 @@ func ProveOutcome(t childproc.T, row Row, r role.Role) (got Outcome, evidence st
 	return got, evidence
 }
 
+// neverNoGoroutineLeft is the hang of the program that links cgo, as a
+// state in which a proof that waits for the exit would wait for ever:
+// main's deferred calls have run (and the other goroutine's, if it works
+// on), and the child waits for nothing of its own
+// (procfs.WaitsForOthers), at two looks in a row. The program without
+// cgo is never seen so: its last thread runs on from main's Goexit into
+// checkdead, prints the fatal error, and waits for the others to stop in
+// short sleeps (usleep, in freezetheworld), which WaitsForOthers does not
+// allow, before it exits.
+func neverNoGoroutineLeft(m termination.Mechanism) childproc.Option {
+	last := lastEvent(m)
+	return childproc.StuckWhenSeenTwice("main's goroutine has ended, and no goroutine is left to end the program",
+		func(p *childproc.Proc) string {
+			if !slices.Contains(p.Events(), last) || !procfs.WaitsForOthers(p.Pid) {
+				return ""
+			}
+			return last
+		})
+}
+
+// lastEvent is the last event a Goexit row's child gives before it
+// either dies of checkdead's fatal error or hangs.
+func lastEvent(m termination.Mechanism) string {
+	if m.Other == termination.OtherWorksOn {
+		return termination.OtherDeferRan
+	}
+	return termination.EndingDeferRan
+}
+
 // proveNoGoroutineLeft shows that a child whose main goroutine called
 // Goexit lives on with no goroutine of its own. Main's deferred calls have
 // run, so main called Goexit (a return would have exited); then every
@@ -182,10 +215,7 @@ func ProveOutcome(t childproc.T, row Row, r role.Role) (got Outcome, evidence st
 // others to stop (freezetheworld) before it exits. A proof that catches
 // that moment finds the fatal error printed before the dump.
 func proveNoGoroutineLeft(t childproc.T, p *childproc.Proc, m termination.Mechanism) (childproc.Result, string) {
-	last := termination.EndingDeferRan
-	if m.Other == termination.OtherWorksOn {
-		last = termination.OtherDeferRan
-	}
+	last := lastEvent(m)
 	p.Await(t, last)
 	p.Until(t, "every thread of the live child sleeps", func() bool { return procfs.Alive(p.Pid) && procfs.Idle(p.Pid) })
 	threads := len(procfs.Threads(p.Pid))
