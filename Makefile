@@ -25,9 +25,12 @@ test:
 test-next:
 	GOTOOLCHAIN=$(NEXT_GO) $(MAKE) test
 
-# Every proof run against the other half's code, where it must fail. The
-# controls that hold a hanging half to a fixed proof wait out its bound,
-# idle, so they run many at a time.
+# Every proof run against the other half's code, where it must fail. A
+# proof held to a half that hangs stops it on the state it hangs in
+# (childproc.StuckWhen), except termination/shutdown-not-awaited's broken
+# proof: the fixed half it meets there is not stuck but drains for up to
+# 30 s, so that control waits out the 5 s bound, idle. Hence the many at
+# a time.
 controls:
 	PROCBUGS_CONTROLS=1 $(GO) test -count=1 -parallel 32 ./...
 
