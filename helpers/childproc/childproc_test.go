@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -72,7 +73,9 @@ func TestTimeBound(t *testing.T) {
 }
 
 func TestStuckWhen(t *testing.T) {
-	idle := func(p *Proc) bool { return procfs.Idle(p.Pid) }
+	// Asleep once ready: before, the child may sleep for an instant on
+	// its way to BlockForever, whose stack the failure must show.
+	idle := func(p *Proc) bool { return slices.Contains(p.Events(), role.ReadyEvent) && procfs.Idle(p.Pid) }
 	t.Run("a child that reaches the stuck state fails at once, with the state named", func(t *testing.T) {
 		rec := Record("stuck", func(ft T) {
 			Finish(ft, selftest.Hang, StuckWhen("it sleeps, and nothing will wake it", idle))
@@ -90,6 +93,19 @@ func TestStuckWhen(t *testing.T) {
 		})
 		assert.Empty(t, rec.Errors())
 	})
+}
+
+func TestEndsOtherwiseWhen(t *testing.T) {
+	rec := Record("otherwise", func(ft T) {
+		Finish(ft, selftest.Hang, EndsOtherwiseWhen("sleeps where the proof wants it gone", func(p *Proc) bool {
+			return slices.Contains(p.Events(), role.ReadyEvent) && procfs.Idle(p.Pid)
+		}))
+	})
+	require.Len(t, rec.Errors(), 1)
+	assert.Contains(t, rec.Errors()[0],
+		"selftest/hang sleeps where the proof wants it gone. The proof stopped it: from there it cannot end as the proof expects")
+	assert.NotContains(t, rec.Errors()[0], "stuck", "it is not called stuck: it may still end, some other way")
+	t.Logf("reported: %s", firstLine(rec.Errors()[0]))
 }
 
 func TestProofMustEndItsChild(t *testing.T) {

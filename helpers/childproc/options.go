@@ -78,7 +78,22 @@ func Attr(f func(*syscall.SysProcAttr)) Option { return func(c *config) { c.attr
 // again and again from one goroutine, so it may keep what it saw at its
 // earlier calls; it must be cheap and have no other side effects.
 func StuckWhen(what string, stuck func(p *Proc) bool) Option {
-	return func(c *config) { c.stuck = &stuckState{what, stuck} }
+	return func(c *config) {
+		c.stuck = &stuckState{what, stuck, "is stuck: %s. The proof stopped it: it would never have finished"}
+	}
+}
+
+// EndsOtherwiseWhen names a state that shows, before the child ends,
+// that it cannot end as the proof expects, though it may end later in
+// some other way: a fixed half under a broken proof's control that waits,
+// as it should, for what the proof never gives. Wait stops the child and
+// fails the test as soon as the state holds, as for StuckWhen, and with
+// the same duty: the state must hold for no child that would end as the
+// proof expects.
+func EndsOtherwiseWhen(what string, cond func(p *Proc) bool) Option {
+	return func(c *config) {
+		c.stuck = &stuckState{what, cond, "%s. The proof stopped it: from there it cannot end as the proof expects"}
+	}
 }
 
 // StuckWhenSeenTwice is StuckWhen for a state read in several steps, as
@@ -98,8 +113,9 @@ func StuckWhenSeenTwice(what string, look func(p *Proc) string) Option {
 }
 
 type stuckState struct {
-	what  string
-	holds func(p *Proc) bool
+	what    string
+	holds   func(p *Proc) bool
+	verdict string // the failure, after the role's name, with what for %s
 }
 
 // bound is the child's time bound: the proof's, or the test's deadline,

@@ -257,7 +257,7 @@ func (p *Proc) Wait(t T) Result {
 	t.Helper()
 	if p.stuck != nil && p.becameStuck() {
 		res := p.Stop(t)
-		t.Fatalf("%s is stuck: %s. The proof stopped it: it would never have finished\n%s", p.role, p.stuck.what, res.Stacks)
+		t.Fatalf("%s "+p.stuck.verdict+"\n%s", p.role, p.stuck.what, res.Stacks)
 	}
 	<-p.done
 	p.mu.Lock()
