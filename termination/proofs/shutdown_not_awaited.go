@@ -4,6 +4,7 @@ package proofs
 
 import (
 	"net/http"
+	"slices"
 	"syscall"
 
 	"github.com/stretchr/testify/require"
@@ -70,10 +71,12 @@ var ShutdownNotAwaited = catalog.Entry{
 }
 
 // proveRequestCutOff never releases the request: the broken child ends by
-// itself with the handler still holding it. The fixed child would wait
-// for it until its time bound.
+// itself with the handler still holding it. The fixed child waits for it
+// instead, for up to its drain bound: once it is seen doing so, asleep in
+// every thread past the closing of the listener, it cannot end as this
+// proof expects (waitsForTheDrain).
 func proveRequestCutOff(t childproc.T, r role.Role) {
-	p, h := childproc.StartHolding(t, r)
+	p, h := childproc.StartHolding(t, r, waitsForTheDrain())
 	p.Signal(t, syscall.SIGTERM)
 	res := p.Wait(t)
 	rep := h.Reply()
@@ -84,6 +87,21 @@ func proveRequestCutOff(t childproc.T, r role.Role) {
 	require.Error(t, rep.Err, "the request got an answer: %d %q", rep.Status, rep.Body)
 	t.Logf("SIGTERM with a request in flight: Serve returned as the listener closed, ServeUntilDone returned nil, "+
 		"the process exited 0 without the handler finishing, and the client got %q", rep.Err)
+}
+
+// waitsForTheDrain is the fixed proof's evidence, which the broken
+// child never shows, seen at two looks in a row: past the closing of the
+// listener, the child is alive and asleep in every thread. The broken
+// child has returned from ServeUntilDone by then, and runs on to its exit.
+func waitsForTheDrain() childproc.Option {
+	seen := false
+	return childproc.EndsOtherwiseWhen("waits for the request in flight, asleep, past the closing of its listener",
+		func(p *childproc.Proc) bool {
+			now := slices.Contains(p.Events(), termination.ClosingListener) && procfs.Alive(p.Pid) && procfs.Idle(p.Pid)
+			again := now && seen
+			seen = now
+			return again
+		})
 }
 
 // proveRequestAwaited releases the request only once the child, past the
