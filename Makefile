@@ -26,11 +26,10 @@ test-next:
 	GOTOOLCHAIN=$(NEXT_GO) $(MAKE) test
 
 # Every proof run against the other half's code, where it must fail. A
-# proof held to a half that hangs stops it on the state it hangs in
-# (childproc.StuckWhen), except termination/shutdown-not-awaited's broken
-# proof: the fixed half it meets there is not stuck but drains for up to
-# 30 s, so that control waits out the 5 s bound, idle. Hence the many at
-# a time.
+# proof held to a half that will not end as it expects stops it on the
+# state it sees (childproc.StuckWhen, EndsOtherwiseWhen): no control waits
+# out a bound. Many tests at a time, as their proofs mostly wait for
+# children: a little faster than go test's default on two cores.
 controls:
 	PROCBUGS_CONTROLS=1 $(GO) test -count=1 -parallel 32 ./...
 
