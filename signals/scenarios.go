@@ -143,7 +143,9 @@ var NotifyContextCause = lesson.Pair("notify-context-cause", func(c code, _ []st
 
 // ForgottenStop runs a section that holds off SIGINT and SIGTERM, then
 // waits to be ended.
-var ForgottenStop = lesson.Pair("forgotten-stop", func(c code, _ []string) int {
+var ForgottenStop = lesson.Pair("forgotten-stop", holdOffThenWait)
+
+func holdOffThenWait(c code, _ []string) int {
 	if s := c.RunUninterrupted(func() { role.Emit("saved") }); s != nil {
 		role.Emitf("deferred %v", s)
 	}
@@ -151,7 +153,7 @@ var ForgottenStop = lesson.Pair("forgotten-stop", func(c code, _ []string) int {
 	role.Ready()
 	role.BlockForever()
 	return 0
-})
+}
 
 // ForwardNothing supervises the listener.
 var ForwardNothing = lesson.Pair("forward-nothing", func(c code, _ []string) int {
@@ -281,7 +283,9 @@ var InheritedIgnore = lesson.Pair("inherited-ignore", func(c code, _ []string) i
 // the listener is ready. The listener leads a group of its own: whatever
 // the code under study does not kill outlives this process, where the
 // proof can still see it.
-var WaitDelayKill = lesson.Pair("wait-delay", func(c code, args []string) int {
+var WaitDelayKill = lesson.Pair("wait-delay", cancelIgnoringListener)
+
+func cancelIgnoringListener(c code, args []string) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	base := role.Command(Listener, append([]string{"TERM", "ignore-term"}, args...)...)
@@ -297,7 +301,7 @@ var WaitDelayKill = lesson.Pair("wait-delay", func(c code, args []string) int {
 	role.Emitf("ProcessState: %v", cmd.ProcessState)
 	role.Emitf("run returned %v", err)
 	return 0
-})
+}
 
 // StoppedChild starts a worker, sleep(1), and stops it gracefully with
 // the code under study once the proof has stopped the worker (the first
