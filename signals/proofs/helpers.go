@@ -140,30 +140,46 @@ func EndOrphan(t childproc.T, p *childproc.Proc, pid int) {
 }
 
 // AwaitSurvived waits until sig, sent to the child, has been delivered
-// to a handler that returned: every thread of the child is asleep, the
-// child still catches sig, and sig is no longer pending, read in that
-// order.
+// to a handler that returned: sig is no longer pending, the child still
+// catches it, and every thread of the child is asleep, read in that
+// order, at two looks in a row.
 //
 // The Go runtime always catches the signals this topic sends, so a child
 // whose Go code does not ask for sig still takes it in the runtime's
 // handler, which then ends the process (dieFromSignal in
-// $GOROOT/src/runtime/signal_unix.go). From the moment the signal is sent
-// the kernel has a thread of the child running to take it, and from then
-// until the process is dying the runtime's handler runs on that thread:
-// the child is not idle. The handler resets the signal to its default
-// before the process dies, so a child seen idle after that no longer
-// catches it. Only a child that took the signal and went on is seen idle,
-// still catching it, with nothing pending.
+// $GOROOT/src/runtime/signal_unix.go). Once a thread of the child has
+// taken the signal (it is no longer pending), the runtime's handler runs
+// on that thread until the process is dying: the child is not idle. The
+// handler resets the signal to its default before the process dies, so
+// a child seen idle after that no longer catches it. Only a child that
+// took the signal and went on is seen idle, still catching it, with
+// nothing pending.
+//
+// Pending comes first. The thread the kernel picks to take the signal can
+// be in an uninterruptible sleep when it is sent (waiting for a page from
+// the disk, say): every thread then sleeps with the signal pending, and a
+// look that read the threads before the pending signals could see them
+// asleep, then the signal taken, and call a dying child a survivor. A run
+// of the whole suite under load once reported just that, with the threads
+// read first. Two looks, because each reads its files one after another.
 func AwaitSurvived(t childproc.T, p *childproc.Proc, sig syscall.Signal) {
 	t.Helper()
+	survived := survival(sig)
 	p.Until(t, childproc.SignalName(sig)+" delivered, and the child idle after it", func() bool {
-		return survived(p.Pid, sig)
+		return survived(p.Pid)
 	})
 }
 
-func survived(pid int, sig syscall.Signal) bool {
-	return procfs.Idle(pid) && procfs.Signals(pid, procfs.Caught).Has(sig) &&
-		!procfs.IsPending(pid, sig) && procfs.Alive(pid)
+// survival returns a test of survival that holds at two looks in a row.
+func survival(sig syscall.Signal) func(pid int) bool {
+	seen := false
+	return func(pid int) bool {
+		now := !procfs.IsPending(pid, sig) && procfs.Signals(pid, procfs.Caught).Has(sig) &&
+			procfs.Idle(pid) && procfs.Alive(pid)
+		again := now && seen
+		seen = now
+		return again
+	}
 }
 
 // AwaitFate waits until sig, sent to the child, has decided its fate: it
@@ -174,8 +190,9 @@ func survived(pid int, sig syscall.Signal) bool {
 // other, with no time bound to wait out.
 func AwaitFate(t childproc.T, p *childproc.Proc, sig syscall.Signal) (lives bool) {
 	t.Helper()
+	survived := survival(sig)
 	p.Until(t, childproc.SignalName(sig)+" decided: the child dead of it, or idle after it", func() bool {
-		return !procfs.Alive(p.Pid) || survived(p.Pid, sig)
+		return !procfs.Alive(p.Pid) || survived(p.Pid)
 	})
 	return procfs.Alive(p.Pid)
 }
