@@ -97,19 +97,25 @@ func EndsOtherwiseWhen(what string, cond func(p *Proc) bool) Option {
 }
 
 // StuckWhenSeenTwice is StuckWhen for a state read in several steps, as
-// most are: look returns a witness of what it saw (a count, a pid), or ""
-// when the state does not hold, and the state holds once two looks in a
-// row return the same witness. One look reads the threads of a process
-// one after another and may catch each at a different instant; two looks
-// with one witness see one unbroken state.
+// most are (SeenTwice).
 func StuckWhenSeenTwice(what string, look func(p *Proc) string) Option {
+	return StuckWhen(what, SeenTwice(look))
+}
+
+// SeenTwice turns look into a state for StuckWhen or EndsOtherwiseWhen:
+// look returns a witness of what it saw (a count, a pid), or "" when the
+// state does not hold, and the state holds once two looks in a row return
+// the same witness. One look reads the threads of a process one after
+// another and may catch each at a different instant; two looks with one
+// witness see one unbroken state.
+func SeenTwice(look func(p *Proc) string) func(p *Proc) bool {
 	last := ""
-	return StuckWhen(what, func(p *Proc) bool {
+	return func(p *Proc) bool {
 		seen := look(p)
 		again := seen != "" && seen == last
 		last = seen
 		return again
-	})
+	}
 }
 
 type stuckState struct {

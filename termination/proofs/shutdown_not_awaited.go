@@ -94,14 +94,13 @@ func proveRequestCutOff(t childproc.T, r role.Role) {
 // listener, the child is alive and asleep in every thread. The broken
 // child has returned from ServeUntilDone by then, and runs on to its exit.
 func waitsForTheDrain() childproc.Option {
-	seen := false
 	return childproc.EndsOtherwiseWhen("waits for the request in flight, asleep, past the closing of its listener",
-		func(p *childproc.Proc) bool {
-			now := slices.Contains(p.Events(), termination.ClosingListener) && procfs.Alive(p.Pid) && procfs.Idle(p.Pid)
-			again := now && seen
-			seen = now
-			return again
-		})
+		childproc.SeenTwice(func(p *childproc.Proc) string {
+			if !slices.Contains(p.Events(), termination.ClosingListener) || !procfs.Alive(p.Pid) || !procfs.Idle(p.Pid) {
+				return ""
+			}
+			return termination.ClosingListener
+		}))
 }
 
 // proveRequestAwaited releases the request only once the child, past the
