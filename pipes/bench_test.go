@@ -14,8 +14,9 @@ import (
 // BenchmarkPipeHangEvidence measures how long it takes to prove the
 // wait-before-read deadlock: from starting the child to the writer seen
 // blocked on a full pipe while the parent waits. Stopping the hung child
-// is not counted. It reports the median and its ratio to /bin/true and to
-// a Go program that does nothing, timed alongside.
+// is not counted. It reports the median and its ratios to the floors of a
+// Baseline, timed alongside. The nearest floor is a Go program that runs
+// /bin/true: the proof's child is a Go program that starts head.
 func BenchmarkPipeHangEvidence(b *testing.B) {
 	if _, err := childproc.Program(pipes.WaitBeforeRead.Broken); err != nil {
 		b.Fatal(err)

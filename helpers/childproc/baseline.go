@@ -7,19 +7,25 @@ import (
 	"time"
 )
 
-// A Baseline times, in the same run as a benchmark, the floor a child's
-// start-up is compared with: fork, exec, exit and reap of /bin/true, and
-// of a Go program that does nothing. Absolute times drift with the
-// machine's load; ratios to a floor measured alongside do not.
+// A Baseline times, in the same run as a benchmark, the floors a figure is
+// compared with: fork, exec, exit and reap of /bin/true; of a Go program
+// that does nothing; and of a Go program that runs /bin/true, the least a
+// child whose evidence is a program it starts can cost. Absolute times
+// drift with the machine's load; ratios to floors measured alongside do
+// not.
 type Baseline struct {
-	minimal   string
-	True, Min []time.Duration
+	minimal, spawner  string
+	True, Min, Spawns []time.Duration
 }
 
-// NewBaseline builds the minimal Go program, if need be.
+// NewBaseline builds the two Go programs, if need be.
 func NewBaseline() (*Baseline, error) {
 	minimal, err := MinimalProgram()
-	return &Baseline{minimal: minimal}, err
+	if err != nil {
+		return nil, err
+	}
+	spawner, err := SpawnerProgram()
+	return &Baseline{minimal: minimal, spawner: spawner}, err
 }
 
 // Sample times each floor once; call it once per benchmark iteration,
@@ -28,7 +34,7 @@ func (bl *Baseline) Sample() error {
 	for _, c := range []struct {
 		path string
 		to   *[]time.Duration
-	}{{"/bin/true", &bl.True}, {bl.minimal, &bl.Min}} {
+	}{{"/bin/true", &bl.True}, {bl.minimal, &bl.Min}, {bl.spawner, &bl.Spawns}} {
 		start := time.Now()
 		if err := exec.Command(c.path).Run(); err != nil {
 			return err
@@ -39,14 +45,17 @@ func (bl *Baseline) Sample() error {
 }
 
 // Report adds the median of samples, in milliseconds, and its ratios to
-// the two floors' medians, to the benchmark's results.
+// the floors' medians, to the benchmark's results.
 func (bl *Baseline) Report(b *testing.B, samples []time.Duration) {
 	m := median(samples)
 	b.ReportMetric(ms(m), "ms-median")
-	b.ReportMetric(ms(median(bl.True)), "ms-true")
-	b.ReportMetric(ms(median(bl.Min)), "ms-minimal-go")
-	b.ReportMetric(float64(m)/float64(median(bl.True)), "x-true")
-	b.ReportMetric(float64(m)/float64(median(bl.Min)), "x-minimal-go")
+	for _, f := range []struct {
+		name string
+		d    []time.Duration
+	}{{"true", bl.True}, {"minimal-go", bl.Min}, {"go-runs-true", bl.Spawns}} {
+		b.ReportMetric(ms(median(f.d)), "ms-"+f.name)
+		b.ReportMetric(float64(m)/float64(median(f.d)), "x-"+f.name)
+	}
 }
 
 func median(d []time.Duration) time.Duration {

@@ -11,8 +11,7 @@ import (
 
 // BenchmarkStartToReady is the cost of one demonstration's start-up: the
 // child program started as a role, up to its Ready event. It reports the
-// median and its ratio to /bin/true and to a Go program that does
-// nothing, timed alongside.
+// median and its ratios to the floors of a Baseline, timed alongside.
 func BenchmarkStartToReady(b *testing.B) {
 	if _, err := Program(selftest.ReadyThenExit); err != nil {
 		b.Fatal(err)

@@ -109,7 +109,7 @@ func childMain(pkgs []string) string {
 	return b.String()
 }
 
-var minimal programBuild
+var minimal, spawner programBuild
 
 // MinimalProgram returns a Go program that does nothing, built as the
 // child programs are: the floor a child's start-up is compared with in
@@ -119,6 +119,17 @@ func MinimalProgram() (string, error) {
 		minimal.path, minimal.err = buildProgram("package main\n\nfunc main() {}\n", nil, build{})
 	})
 	return minimal.path, minimal.err
+}
+
+// SpawnerProgram returns a Go program that runs /bin/true through os/exec
+// and exits: the floor of a proof whose evidence is a program the child
+// starts.
+func SpawnerProgram() (string, error) {
+	spawner.once.Do(func() {
+		const src = "package main\n\nimport \"os/exec\"\n\nfunc main() { exec.Command(\"/bin/true\").Run() }\n"
+		spawner.path, spawner.err = buildProgram(src, nil, build{})
+	})
+	return spawner.path, spawner.err
 }
 
 // buildFlags are the child program's build flags, part of its cache key.
