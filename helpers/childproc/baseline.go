@@ -14,8 +14,12 @@ import (
 // drift with the machine's load; ratios to floors measured alongside do
 // not.
 type Baseline struct {
-	minimal, spawner  string
-	True, Min, Spawns []time.Duration
+	floors []floor
+}
+
+type floor struct {
+	name, path string
+	took       []time.Duration
 }
 
 // NewBaseline builds the two Go programs, if need be.
@@ -25,21 +29,26 @@ func NewBaseline() (*Baseline, error) {
 		return nil, err
 	}
 	spawner, err := SpawnerProgram()
-	return &Baseline{minimal: minimal, spawner: spawner}, err
+	if err != nil {
+		return nil, err
+	}
+	return &Baseline{floors: []floor{
+		{name: "true", path: "/bin/true"},
+		{name: "minimal-go", path: minimal},
+		{name: "go-runs-true", path: spawner},
+	}}, nil
 }
 
 // Sample times each floor once; call it once per benchmark iteration,
 // with the timer stopped.
 func (bl *Baseline) Sample() error {
-	for _, c := range []struct {
-		path string
-		to   *[]time.Duration
-	}{{"/bin/true", &bl.True}, {bl.minimal, &bl.Min}, {bl.spawner, &bl.Spawns}} {
+	for i := range bl.floors {
+		f := &bl.floors[i]
 		start := time.Now()
-		if err := exec.Command(c.path).Run(); err != nil {
+		if err := exec.Command(f.path).Run(); err != nil {
 			return err
 		}
-		*c.to = append(*c.to, time.Since(start))
+		f.took = append(f.took, time.Since(start))
 	}
 	return nil
 }
@@ -49,12 +58,9 @@ func (bl *Baseline) Sample() error {
 func (bl *Baseline) Report(b *testing.B, samples []time.Duration) {
 	m := median(samples)
 	b.ReportMetric(ms(m), "ms-median")
-	for _, f := range []struct {
-		name string
-		d    []time.Duration
-	}{{"true", bl.True}, {"minimal-go", bl.Min}, {"go-runs-true", bl.Spawns}} {
-		b.ReportMetric(ms(median(f.d)), "ms-"+f.name)
-		b.ReportMetric(float64(m)/float64(median(f.d)), "x-"+f.name)
+	for _, f := range bl.floors {
+		b.ReportMetric(ms(median(f.took)), "ms-"+f.name)
+		b.ReportMetric(float64(m)/float64(median(f.took)), "x-"+f.name)
 	}
 }
 

@@ -115,21 +115,32 @@ var minimal, spawner programBuild
 // child programs are: the floor a child's start-up is compared with in
 // the benchmarks.
 func MinimalProgram() (string, error) {
-	minimal.once.Do(func() {
-		minimal.path, minimal.err = buildProgram("package main\n\nfunc main() {}\n", nil, build{})
-	})
-	return minimal.path, minimal.err
+	return minimal.plain("package main\n\nfunc main() {}\n")
 }
 
 // SpawnerProgram returns a Go program that runs /bin/true through os/exec
-// and exits: the floor of a proof whose evidence is a program the child
-// starts.
+// and exits, 1 if it could not: the floor of a proof whose evidence is a
+// program the child starts.
 func SpawnerProgram() (string, error) {
-	spawner.once.Do(func() {
-		const src = "package main\n\nimport \"os/exec\"\n\nfunc main() { exec.Command(\"/bin/true\").Run() }\n"
-		spawner.path, spawner.err = buildProgram(src, nil, build{})
-	})
-	return spawner.path, spawner.err
+	return spawner.plain(`package main
+
+import (
+	"os"
+	"os/exec"
+)
+
+func main() {
+	if exec.Command("/bin/true").Run() != nil {
+		os.Exit(1)
+	}
+}
+`)
+}
+
+// plain builds, once, a program of this main alone, without cgo.
+func (b *programBuild) plain(mainSrc string) (string, error) {
+	b.once.Do(func() { b.path, b.err = buildProgram(mainSrc, nil, build{}) })
+	return b.path, b.err
 }
 
 // buildFlags are the child program's build flags, part of its cache key.
